@@ -1,0 +1,60 @@
+package io.runnel.registry.server;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.util.Map;
+
+/**
+ * Runs the dev registry: its own small Micronaut HTTP server, keeping its state in a Kafka topic.
+ * Started by dev mode and the test kit; production points clients at Confluent Schema Registry,
+ * Apicurio (ccompat API) or Karapace instead.
+ */
+public final class DevSchemaRegistry implements AutoCloseable {
+
+  private final ApplicationContext context;
+  private final String url;
+
+  private DevSchemaRegistry(ApplicationContext context, String url) {
+    this.context = context;
+    this.url = url;
+  }
+
+  /**
+   * Starts the registry on {@code port} (0 for a free one), replaying its state from Kafka first.
+   */
+  public static DevSchemaRegistry start(String kafkaBootstrapServers, int port) {
+    ApplicationContext context =
+        ApplicationContext.builder()
+            .deduceEnvironment(false)
+            .banner(false)
+            .properties(
+                Map.of(
+                    "runnel.registry-server.enabled", "true",
+                    "runnel.registry-server.kafka-bootstrap-servers", kafkaBootstrapServers,
+                    // This context serves the registry only, even when functions are on the classpath.
+                    "runnel.runtime.enabled", "false",
+                    "micronaut.server.port", port,
+                    "micronaut.server.host", "localhost",
+                    "micronaut.codec.json.additional-types",
+                        "application/vnd.schemaregistry.v1+json,application/vnd.schemaregistry+json"))
+            .start();
+    try {
+      EmbeddedServer server = context.getBean(EmbeddedServer.class);
+      server.start();
+      return new DevSchemaRegistry(context, "http://localhost:" + server.getPort());
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+  }
+
+  /** The base URL clients use, for example {@code http://localhost:8081}. */
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
