@@ -1,0 +1,60 @@
+package io.runnel.runtime;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.exceptions.ConfigurationException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How functions reach Kafka, under {@code runnel.kafka}: the cluster address and extra client
+ * properties for consumers and producers (any Kafka client setting, for example TLS or SASL).
+ */
+@ConfigurationProperties("runnel.kafka")
+public class KafkaSettings {
+
+  private String bootstrapServers;
+  private Map<String, String> consumer = new HashMap<>();
+  private Map<String, String> producer = new HashMap<>();
+
+  /** {@code runnel.kafka.bootstrap-servers}: required. */
+  public String getBootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public void setBootstrapServers(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** {@code runnel.kafka.consumer.*}: passed to every function's consumer. */
+  public Map<String, String> getConsumer() {
+    return consumer;
+  }
+
+  public void setConsumer(Map<String, String> consumer) {
+    this.consumer = consumer;
+  }
+
+  /** {@code runnel.kafka.producer.*}: passed to the producer of outputs and dead letters. */
+  public Map<String, String> getProducer() {
+    return producer;
+  }
+
+  public void setProducer(Map<String, String> producer) {
+    this.producer = producer;
+  }
+
+  /** Fails start-up with the name of the setting when it is missing or malformed. */
+  public void validate() {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new ConfigurationException(
+          "runnel.kafka.bootstrap-servers is not set: give the Kafka cluster's address, e.g. localhost:9092 "
+              + "(in application.yml or as RUNNEL_KAFKA_BOOTSTRAP_SERVERS)");
+    }
+    for (String server : bootstrapServers.split(",")) {
+      if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
+        throw new ConfigurationException(
+            "runnel.kafka.bootstrap-servers has an invalid entry '" + server.trim() + "': expected host:port");
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.runnel.runtime;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.exceptions.ConfigurationException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Where schemas live, under {@code runnel.schema-registry}: any registry with the Confluent API
+ * (Confluent Schema Registry, Apicurio's ccompat API, Karapace, or Runnel's dev registry).
+ */
+@ConfigurationProperties("runnel.schema-registry")
+public class SchemaRegistrySettings {
+
+  private String url;
+  private String basicAuthUserInfo;
+  private boolean autoRegisterSchemas = true;
+  private Duration requestTimeout = Duration.ofSeconds(10);
+
+  /** {@code runnel.schema-registry.url}: required; several URLs may be comma-separated. */
+  public String getUrl() {
+    return url;
+  }
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  /** {@code runnel.schema-registry.basic-auth-user-info}: {@code user:password}, optional. */
+  public String getBasicAuthUserInfo() {
+    return basicAuthUserInfo;
+  }
+
+  public void setBasicAuthUserInfo(String basicAuthUserInfo) {
+    this.basicAuthUserInfo = basicAuthUserInfo;
+  }
+
+  /** {@code runnel.schema-registry.auto-register-schemas}: register output schemas on first use (default true). */
+  public boolean isAutoRegisterSchemas() {
+    return autoRegisterSchemas;
+  }
+
+  public void setAutoRegisterSchemas(boolean autoRegisterSchemas) {
+    this.autoRegisterSchemas = autoRegisterSchemas;
+  }
+
+  /** {@code runnel.schema-registry.request-timeout}: how long one registry call may take (default 10s). */
+  public Duration getRequestTimeout() {
+    return requestTimeout;
+  }
+
+  public void setRequestTimeout(Duration requestTimeout) {
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** Fails start-up with the name of the setting when it is missing or malformed. */
+  public void validate() {
+    if (url == null || url.isBlank()) {
+      throw new ConfigurationException(
+          "runnel.schema-registry.url is not set: give the schema registry's URL, e.g. http://localhost:8081 "
+              + "(in application.yml or as RUNNEL_SCHEMA_REGISTRY_URL)");
+    }
+    for (String one : url.split(",")) {
+      try {
+        URI uri = URI.create(one.trim());
+        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+          throw new IllegalArgumentException("not an http(s) URL with a host");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("runnel.schema-registry.url has an invalid URL '" + one.trim() + "': " + e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.runnel.test;
+
+import io.micronaut.context.ApplicationContext;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.SubjectNameStrategy;
+import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.registry.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * What a {@link RunnelTest} gets: the broker and registry addresses, the running context, and
+ * helpers to produce Avro events and wait for the records functions write.
+ */
+public final class RunnelTestKit implements AutoCloseable {
+
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String bootstrapServers;
+  private final String registryUrl;
+  private final ApplicationContext context;
+  private final SchemaRegistryClient registry;
+  private final AvroSerializer serializer;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  RunnelTestKit(String bootstrapServers, String registryUrl, ApplicationContext context) {
+    this.bootstrapServers = bootstrapServers;
+    this.registryUrl = registryUrl;
+    this.context = context;
+    this.registry = new SchemaRegistryClient(registryUrl);
+    this.serializer = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, false);
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+  }
+
+  /** The {@code bootstrap.servers} of the test broker. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The base URL of the dev schema registry. */
+  public String registryUrl() {
+    return registryUrl;
+  }
+
+  /** A client of the dev schema registry. */
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  /** The running Micronaut context, or null when the test asked for none. */
+  public ApplicationContext context() {
+    return context;
+  }
+
+  /** Produces an Avro record (registering its schema under {@code <topic>-value}) and waits for the ack. */
+  public void send(String topic, String key, Object avroValue) {
+    sendRaw(topic, key, serializer.serialize(topic, avroValue));
+  }
+
+  /** Produces bytes as they are (for example garbage a function must survive) and waits for the ack. */
+  public void sendRaw(String topic, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot produce to " + topic + ": " + e, e);
+    }
+  }
+
+  /** Waits (30 s at most) until {@code topic} holds {@code count} records matching {@code filter}, and returns them. */
+  public List<ReceivedRecord> awaitRecords(String topic, int count, Predicate<ReceivedRecord> filter) {
+    return awaitRecords(topic, count, filter, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Reads {@code topic} from the beginning until {@code count} records match {@code filter}; fails
+   * with what it saw when the timeout passes first. Values are decoded as GenericRecords with the
+   * writer's schema.
+   */
+  public List<ReceivedRecord> awaitRecords(String topic, int count, Predicate<ReceivedRecord> filter, Duration timeout) {
+    AvroDeserializer deserializer = new AvroDeserializer(registry, null, false);
+    List<ReceivedRecord> matching = new ArrayList<>();
+    int seen = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      List<TopicPartition> partitions = List.of();
+      while (System.nanoTime() < deadline && matching.size() < count) {
+        if (partitions.isEmpty()) {
+          partitions =
+              consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                  .map(info -> new TopicPartition(topic, info.partition()))
+                  .toList();
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+          continue;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          seen++;
+          ReceivedRecord received = toReceived(record, deserializer);
+          if (filter.test(received)) {
+            matching.add(received);
+          }
+        }
+      }
+    }
+    if (matching.size() < count) {
+      throw new AssertionError(
+          "Expected " + count + " matching records on " + topic + " within " + timeout + ", found " + matching.size()
+              + " among " + seen + ": " + matching);
+    }
+    return matching;
+  }
+
+  private static ReceivedRecord toReceived(ConsumerRecord<byte[], byte[]> record, AvroDeserializer deserializer) {
+    Object value;
+    try {
+      value = deserializer.deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      value = null;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Header header : record.headers()) {
+      headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+    }
+    return new ReceivedRecord(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+        value,
+        record.value(),
+        headers);
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+    if (context != null) {
+      context.close();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.runnel.test;
+
+import io.runnel.embedded.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The Kafka broker of a test run: in this JVM by default, or in a container (Testcontainers) when
+ * {@code runnel.test.kafka} is {@code testcontainers}, or {@code auto} and Docker answers.
+ */
+final class TestBroker implements AutoCloseable {
+
+  static final String MODE_PROPERTY = "runnel.test.kafka";
+  static final String IMAGE_PROPERTY = "runnel.test.kafka.image";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TestBroker.class);
+
+  private final String bootstrapServers;
+  private final AutoCloseable resource;
+  private final Path dataDir;
+
+  private TestBroker(String bootstrapServers, AutoCloseable resource, Path dataDir) {
+    this.bootstrapServers = bootstrapServers;
+    this.resource = resource;
+    this.dataDir = dataDir;
+  }
+
+  static TestBroker start() {
+    String mode = System.getProperty(MODE_PROPERTY, "embedded").toLowerCase(Locale.ROOT);
+    boolean container =
+        switch (mode) {
+          case "embedded" -> false;
+          case "testcontainers" -> true;
+          case "auto" -> DockerClientFactory.instance().isDockerAvailable();
+          default ->
+              throw new IllegalArgumentException(
+                  "-D" + MODE_PROPERTY + "=" + mode + " is not one of embedded, testcontainers, auto");
+        };
+    if (container) {
+      KafkaContainer kafka = new KafkaContainer(System.getProperty(IMAGE_PROPERTY, "apache/kafka:4.1.1"));
+      kafka.start();
+      LOG.info("Test broker: container {}", kafka.getBootstrapServers());
+      return new TestBroker(kafka.getBootstrapServers(), kafka, null);
+    }
+    try {
+      Path dataDir = Files.createTempDirectory("runnel-test-kafka");
+      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
+      LOG.info("Test broker: in-JVM KRaft {}", broker.bootstrapServers());
+      return new TestBroker(broker.bootstrapServers(), broker, dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  @Override
+  public void close() throws Exception {
+    resource.close();
+    if (dataDir != null) {
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+}
