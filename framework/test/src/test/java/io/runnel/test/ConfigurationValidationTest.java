@@ -1,0 +1,68 @@
+package io.runnel.test;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.context.ApplicationContext;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A wrong or missing setting stops start-up with a message naming it. */
+class ConfigurationValidationTest {
+
+  static Map<String, Object> valid() {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("runnel.test.suite", "runtime");
+    properties.put("runnel.kafka.bootstrap-servers", "localhost:1");
+    properties.put("runnel.schema-registry.url", "http://localhost:1");
+    return properties;
+  }
+
+  static void assertStartFails(Map<String, Object> properties, String... expectedInMessage) {
+    assertThatThrownBy(() -> ApplicationContext.run(properties).close())
+        .satisfies(e -> {
+          StringBuilder messages = new StringBuilder();
+          for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+          }
+          org.assertj.core.api.Assertions.assertThat(messages.toString()).contains(expectedInMessage);
+        });
+  }
+
+  @Test
+  void missingBootstrapServersIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.remove("runnel.kafka.bootstrap-servers");
+    assertStartFails(properties, "runnel.kafka.bootstrap-servers is not set");
+  }
+
+  @Test
+  void malformedBootstrapServersIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.kafka.bootstrap-servers", "localhost:9092,kafka-without-port");
+    assertStartFails(properties, "runnel.kafka.bootstrap-servers", "kafka-without-port", "host:port");
+  }
+
+  @Test
+  void missingOrMalformedRegistryUrlIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.remove("runnel.schema-registry.url");
+    assertStartFails(properties, "runnel.schema-registry.url is not set");
+    properties.put("runnel.schema-registry.url", "localhost:8081");
+    assertStartFails(properties, "runnel.schema-registry.url", "localhost:8081");
+  }
+
+  @Test
+  void overrideForAnUnknownFunctionIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.functions.no-such-function.max-attempts", "2");
+    assertStartFails(properties, "runnel.functions.no-such-function", "convert");
+  }
+
+  @Test
+  void invalidOverrideValueIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.functions.failing.max-attempts", "0");
+    assertStartFails(properties, "runnel.functions.failing.max-attempts must be at least 1");
+  }
+}
