@@ -1,8 +1,8 @@
 package io.runnel.function;
 
 /**
- * Publishes Avro events from inside a function. What is emitted is part of the invocation: the input
- * record's offset is committed only after Kafka acknowledged every emitted record.
+ * Publishes Avro events from inside a function. What is emitted is part of the invocation: the
+ * input record's offset is committed only after Kafka acknowledged every emitted record.
  */
 public interface Emitter {
 

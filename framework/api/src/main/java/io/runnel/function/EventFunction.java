@@ -16,11 +16,12 @@ import java.lang.annotation.Target;
  *
  * <ul>
  *   <li>{@code void handle(T event)}
- *   <li>{@code R handle(T event)}: a non-null result is published to {@link #outputTopic()} with the
- *       input record's key
+ *   <li>{@code R handle(T event)}: a non-null result is published to {@link #outputTopic()} with
+ *       the input record's key
  *   <li>{@code handle(T event, EventContext context)}: the record's coordinates and an {@link
  *       Emitter} for publishing to any topic
- *   <li>{@code void handle(List<T> events)}: the records of one poll, per partition, in offset order
+ *   <li>{@code void handle(List<T> events)}: the records of one poll, per partition, in offset
+ *       order
  * </ul>
  *
  * <p>Delivery is at-least-once: an input offset is committed only after the method returned and
@@ -34,7 +35,10 @@ import java.lang.annotation.Target;
 @Executable(processOnStartup = true)
 public @interface EventFunction {
 
-  /** The function's name, used in configuration keys and metrics; defaults to the class name in kebab-case. */
+  /**
+   * The function's name, used in configuration keys and metrics; defaults to the class name in
+   * kebab-case.
+   */
   String name() default "";
 
   /** The topics to consume. */

@@ -26,7 +26,11 @@ public final class DevEnvironment implements AutoCloseable {
   private final ApplicationContext context;
   private final int httpPort;
 
-  private DevEnvironment(EmbeddedKafkaBroker broker, DevSchemaRegistry registry, ApplicationContext context, int httpPort) {
+  private DevEnvironment(
+      EmbeddedKafkaBroker broker,
+      DevSchemaRegistry registry,
+      ApplicationContext context,
+      int httpPort) {
     this.broker = broker;
     this.registry = registry;
     this.context = context;
@@ -41,7 +45,8 @@ public final class DevEnvironment implements AutoCloseable {
     if (options.clean()) {
       deleteRecursively(options.dataDir());
     }
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.kafkaPort());
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.kafkaPort());
     DevSchemaRegistry registry = null;
     ApplicationContext context = null;
     try {
@@ -87,7 +92,10 @@ public final class DevEnvironment implements AutoCloseable {
     return httpPort;
   }
 
-  /** Stops the functions first (they finish and commit what they hold), then the registry, then the broker. */
+  /**
+   * Stops the functions first (they finish and commit what they hold), then the registry, then the
+   * broker.
+   */
   @Override
   public void close() {
     context.close();
@@ -103,7 +111,10 @@ public final class DevEnvironment implements AutoCloseable {
       socket.bind(new InetSocketAddress("localhost", port));
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "Port " + port + " is already in use (is dev mode running already?): choose another with " + option);
+          "Port "
+              + port
+              + " is already in use (is dev mode running already?): choose another with "
+              + option);
     }
   }
 

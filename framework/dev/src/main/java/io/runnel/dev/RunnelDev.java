@@ -16,29 +16,41 @@ import picocli.CommandLine.Option;
 @Command(
     name = "runnel-dev",
     mixinStandardHelpOptions = true,
-    description = "Runs an embedded Kafka broker, the dev schema registry and the functions on the classpath.")
+    description =
+        "Runs an embedded Kafka broker, the dev schema registry and the functions on the classpath.")
 public final class RunnelDev implements Callable<Integer> {
 
   @Option(names = "--kafka-port", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
   int kafkaPort = DevOptions.defaults().kafkaPort();
 
-  @Option(names = "--registry-port", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--registry-port",
+      description = "Schema registry port (default: ${DEFAULT-VALUE}).")
   int registryPort = DevOptions.defaults().registryPort();
 
-  @Option(names = "--http-port", description = "HTTP port for health and connectors (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      description = "HTTP port for health and connectors (default: ${DEFAULT-VALUE}).")
   int httpPort = DevOptions.defaults().httpPort();
 
-  @Option(names = "--data-dir", description = "Where the broker keeps its data between runs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      description = "Where the broker keeps its data between runs (default: ${DEFAULT-VALUE}).")
   Path dataDir = DevOptions.defaults().dataDir();
 
-  @Option(names = "--clean", description = "Delete the data directory first: start with no topics and no schemas.")
+  @Option(
+      names = "--clean",
+      description = "Delete the data directory first: start with no topics and no schemas.")
   boolean clean;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command with its error handling: a failure to start prints what went wrong, not a stack trace. */
+  /**
+   * The command with its error handling: a failure to start prints what went wrong, not a stack
+   * trace.
+   */
   static CommandLine commandLine() {
     return new CommandLine(new RunnelDev())
         .setExecutionExceptionHandler(
@@ -53,20 +65,25 @@ public final class RunnelDev implements Callable<Integer> {
     checkPort("--kafka-port", kafkaPort);
     checkPort("--registry-port", registryPort);
     checkPort("--http-port", httpPort);
-    DevEnvironment environment = DevEnvironment.start(new DevOptions(kafkaPort, registryPort, httpPort, dataDir, clean));
+    DevEnvironment environment =
+        DevEnvironment.start(new DevOptions(kafkaPort, registryPort, httpPort, dataDir, clean));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> {
-              System.out.println("Runnel dev stopping");
-              environment.close();
-              stopped.countDown();
-            }, "runnel-dev-shutdown"));
+            new Thread(
+                () -> {
+                  System.out.println("Runnel dev stopping");
+                  environment.close();
+                  stopped.countDown();
+                },
+                "runnel-dev-shutdown"));
     System.out.println(environment.readyLine());
     System.out.flush();
     LoggerFactory.getLogger(RunnelDev.class)
-        .info("Started in {} ms from JVM start (HTTP on port {})",
-            System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime(), environment.httpPort());
+        .info(
+            "Started in {} ms from JVM start (HTTP on port {})",
+            System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime(),
+            environment.httpPort());
     stopped.await();
     return 0;
   }

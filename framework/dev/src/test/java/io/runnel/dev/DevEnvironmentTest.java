@@ -29,15 +29,19 @@ class DevEnvironmentTest {
   void registryStateSurvivesARestartOfDevModeAndCleanWipesIt() throws Exception {
     int id;
     try (DevEnvironment dev = DevEnvironment.start(freePorts(false))) {
-      assertThat(dev.readyLine()).matches("Runnel dev ready: kafka=localhost:\\d+ registry=http://localhost:\\d+");
+      assertThat(dev.readyLine())
+          .matches("Runnel dev ready: kafka=localhost:\\d+ registry=http://localhost:\\d+");
       SchemaRegistryClient registry = new SchemaRegistryClient(dev.registryUrl());
       id = registry.register("iot.telemetry-value", SensorReading.getClassSchema());
       registry.setCompatibility(CompatibilityLevel.FULL);
 
       HttpResponse<String> health =
-          HttpClient.newHttpClient().send(
-              HttpRequest.newBuilder(URI.create("http://localhost:" + dev.httpPort() + "/health")).build(),
-              HttpResponse.BodyHandlers.ofString());
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + dev.httpPort() + "/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
     }
     assertThat(Files.exists(dataDir.resolve("kafka").resolve("meta.properties"))).isTrue();
@@ -56,8 +60,11 @@ class DevEnvironmentTest {
 
   @Test
   void aPortInUseIsNamedWithTheOptionToChange() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("localhost"))) {
-      assertThatThrownBy(() -> DevEnvironment.start(new DevOptions(taken.getLocalPort(), 0, 0, dataDir, false)))
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("localhost"))) {
+      assertThatThrownBy(
+              () ->
+                  DevEnvironment.start(new DevOptions(taken.getLocalPort(), 0, 0, dataDir, false)))
           .hasMessageContaining("Port " + taken.getLocalPort() + " is already in use")
           .hasMessageContaining("--kafka-port");
     }
@@ -66,12 +73,18 @@ class DevEnvironmentTest {
   @Test
   void badCommandLineArgumentsAreRefusedWithAClearMessage() {
     StringWriter err = new StringWriter();
-    int exit = RunnelDev.commandLine().setErr(new PrintWriter(err)).execute("--kafka-port", "not-a-number");
+    int exit =
+        RunnelDev.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute("--kafka-port", "not-a-number");
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("--kafka-port").contains("not-a-number");
 
     StringWriter err2 = new StringWriter();
-    int exit2 = RunnelDev.commandLine().setErr(new PrintWriter(err2)).execute("--http-port", "70000", "--data-dir", dataDir.toString());
+    int exit2 =
+        RunnelDev.commandLine()
+            .setErr(new PrintWriter(err2))
+            .execute("--http-port", "70000", "--data-dir", dataDir.toString());
     assertThat(exit2).isEqualTo(1);
     assertThat(err2.toString()).contains("--http-port must be between 0 and 65535");
   }

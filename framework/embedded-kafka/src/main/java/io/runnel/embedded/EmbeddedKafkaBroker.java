@@ -78,7 +78,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("node.id", String.valueOf(NODE_ID));
     props.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
     props.put(
-        "listeners", "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + controllerPort);
+        "listeners",
+        "PLAINTEXT://localhost:" + clientPort + ",CONTROLLER://localhost:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://localhost:" + clientPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("controller.listener.names", "CONTROLLER");
@@ -116,14 +117,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       while (true) {
         try {
           admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
           return;
         } catch (ExecutionException | TimeoutException e) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("Kafka broker on port " + port + " did not become ready", e);
+            throw new IllegalStateException(
+                "Kafka broker on port " + port + " did not become ready", e);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -150,7 +153,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Creates the topics that do not exist yet. */
   public void createTopics(Set<NewTopic> topics) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       for (NewTopic topic : topics) {
         try {
           admin.createTopics(Set.of(topic)).all().get(30, TimeUnit.SECONDS);

@@ -26,7 +26,9 @@ public enum CompatibilityLevel {
       return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException(
-          "Unknown compatibility level '" + name + "'; expected one of "
+          "Unknown compatibility level '"
+              + name
+              + "'; expected one of "
               + java.util.Arrays.toString(values()));
     }
   }

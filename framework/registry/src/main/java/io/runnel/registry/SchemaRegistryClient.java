@@ -74,17 +74,24 @@ public final class SchemaRegistryClient {
     this.authorization =
         Optional.ofNullable(basicAuthUserInfo)
             .filter(s -> !s.isBlank())
-            .map(s -> "Basic " + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+            .map(
+                s ->
+                    "Basic "
+                        + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Registers {@code schema} under {@code subject} (or finds it there) and returns its global id. */
+  /**
+   * Registers {@code schema} under {@code subject} (or finds it there) and returns its global id.
+   */
   public int register(String subject, Schema schema) {
-    Map<String, Integer> ids = idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Map<String, Integer> ids =
+        idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
     Integer cached = ids.get(schema.toString());
     if (cached != null) {
       return cached;
     }
-    JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    JsonNode answer =
+        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     int id = answer.path("id").asInt();
     ids.put(schema.toString(), id);
     schemasById.putIfAbsent(id, schema);
@@ -129,7 +136,8 @@ public final class SchemaRegistryClient {
   /** The version numbers of a subject, oldest first. */
   public List<Integer> getVersions(String subject) {
     List<Integer> versions = new ArrayList<>();
-    send("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(v -> versions.add(v.asInt()));
+    send("GET", "/subjects/" + encode(subject) + "/versions", null)
+        .forEach(v -> versions.add(v.asInt()));
     return versions;
   }
 
@@ -183,7 +191,10 @@ public final class SchemaRegistryClient {
   }
 
   private static CompatibilityLevel levelOf(JsonNode answer) {
-    JsonNode level = answer.has("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
+    JsonNode level =
+        answer.has("compatibilityLevel")
+            ? answer.get("compatibilityLevel")
+            : answer.get("compatibility");
     return CompatibilityLevel.parse(level.asText());
   }
 
@@ -196,14 +207,17 @@ public final class SchemaRegistryClient {
   private RegisteredSchema toRegistered(JsonNode answer) {
     int id = answer.path("id").asInt();
     Schema schema = schemasById.computeIfAbsent(id, i -> parse(answer.path("schema").asText()));
-    return new RegisteredSchema(answer.path("subject").asText(), answer.path("version").asInt(), id, schema);
+    return new RegisteredSchema(
+        answer.path("subject").asText(), answer.path("version").asInt(), id, schema);
   }
 
   private static Schema parse(String text) {
     try {
       return new Schema.Parser().parse(text);
     } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(200, SchemaRegistryException.INVALID_SCHEMA,
+      throw new SchemaRegistryException(
+          200,
+          SchemaRegistryException.INVALID_SCHEMA,
           "The registry returned a schema that does not parse: " + e.getMessage());
     }
   }
@@ -219,13 +233,18 @@ public final class SchemaRegistryClient {
           HttpRequest.newBuilder(URI.create(base + path))
               .timeout(requestTimeout)
               .header("Accept", CONTENT_TYPE + ", application/json")
-              .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
       if (body != null) {
         request.header("Content-Type", CONTENT_TYPE);
       }
       authorization.ifPresent(value -> request.header("Authorization", value));
       try {
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return readAnswer(method, base + path, response);
       } catch (IOException e) {
         lastFailure = e;
@@ -243,15 +262,22 @@ public final class SchemaRegistryClient {
     try {
       json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new SchemaRegistryException(response.statusCode(), response.statusCode(),
-          method + " " + url + " answered with a body that is not JSON: " + abbreviate(response.body()));
+      throw new SchemaRegistryException(
+          response.statusCode(),
+          response.statusCode(),
+          method
+              + " "
+              + url
+              + " answered with a body that is not JSON: "
+              + abbreviate(response.body()));
     }
     if (response.statusCode() >= 200 && response.statusCode() < 300) {
       return json;
     }
     int code = json.path("error_code").asInt(response.statusCode());
     String message = json.path("message").asText(abbreviate(response.body()));
-    throw new SchemaRegistryException(response.statusCode(), code, method + " " + url + ": " + message);
+    throw new SchemaRegistryException(
+        response.statusCode(), code, method + " " + url + ": " + message);
   }
 
   private static String abbreviate(String text) {

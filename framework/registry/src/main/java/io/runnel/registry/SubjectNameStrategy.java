@@ -45,7 +45,8 @@ public enum SubjectNameStrategy {
       case "TOPICRECORDNAME", "TOPICRECORDNAMESTRATEGY" -> TOPIC_RECORD_NAME;
       default ->
           throw new IllegalArgumentException(
-              "Unknown subject name strategy '" + value
+              "Unknown subject name strategy '"
+                  + value
                   + "'; expected TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy");
     };
   }

@@ -53,7 +53,9 @@ public class KafkaSettings {
     for (String server : bootstrapServers.split(",")) {
       if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
         throw new ConfigurationException(
-            "runnel.kafka.bootstrap-servers has an invalid entry '" + server.trim() + "': expected host:port");
+            "runnel.kafka.bootstrap-servers has an invalid entry '"
+                + server.trim()
+                + "': expected host:port");
       }
     }
   }

@@ -35,7 +35,10 @@ public class SchemaRegistrySettings {
     this.basicAuthUserInfo = basicAuthUserInfo;
   }
 
-  /** {@code runnel.schema-registry.auto-register-schemas}: register output schemas on first use (default true). */
+  /**
+   * {@code runnel.schema-registry.auto-register-schemas}: register output schemas on first use
+   * (default true).
+   */
   public boolean isAutoRegisterSchemas() {
     return autoRegisterSchemas;
   }
@@ -44,7 +47,10 @@ public class SchemaRegistrySettings {
     this.autoRegisterSchemas = autoRegisterSchemas;
   }
 
-  /** {@code runnel.schema-registry.request-timeout}: how long one registry call may take (default 10s). */
+  /**
+   * {@code runnel.schema-registry.request-timeout}: how long one registry call may take (default
+   * 10s).
+   */
   public Duration getRequestTimeout() {
     return requestTimeout;
   }
@@ -63,11 +69,17 @@ public class SchemaRegistrySettings {
     for (String one : url.split(",")) {
       try {
         URI uri = URI.create(one.trim());
-        if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+        if (uri.getScheme() == null
+            || !uri.getScheme().matches("https?")
+            || uri.getHost() == null) {
           throw new IllegalArgumentException("not an http(s) URL with a host");
         }
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("runnel.schema-registry.url has an invalid URL '" + one.trim() + "': " + e.getMessage());
+        throw new ConfigurationException(
+            "runnel.schema-registry.url has an invalid URL '"
+                + one.trim()
+                + "': "
+                + e.getMessage());
       }
     }
   }

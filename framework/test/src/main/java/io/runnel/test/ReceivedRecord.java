@@ -8,7 +8,13 @@ import java.util.Map;
  * text.
  */
 public record ReceivedRecord(
-    String topic, int partition, long offset, String key, Object value, byte[] rawValue, Map<String, String> headers) {
+    String topic,
+    int partition,
+    long offset,
+    String key,
+    Object value,
+    byte[] rawValue,
+    Map<String, String> headers) {
 
   /** A header's value as UTF-8 text, or null. */
   public String header(String name) {

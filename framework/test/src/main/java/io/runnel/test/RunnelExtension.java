@@ -13,12 +13,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /** The JUnit 5 extension behind {@link RunnelTest}. */
-public final class RunnelExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class RunnelExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunnelExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(RunnelExtension.class);
 
   /** The broker and registry shared by every test class of the run, closed when the run ends. */
-  private record SharedInfrastructure(TestBroker broker, DevSchemaRegistry registry) implements AutoCloseable {
+  private record SharedInfrastructure(TestBroker broker, DevSchemaRegistry registry)
+      implements AutoCloseable {
     @Override
     public void close() throws Exception {
       registry.close();
@@ -29,16 +32,23 @@ public final class RunnelExtension implements BeforeAllCallback, AfterAllCallbac
   @Override
   public void beforeAll(ExtensionContext context) {
     SharedInfrastructure shared =
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-            SharedInfrastructure.class,
-            key -> {
-              TestBroker broker = TestBroker.start();
-              return new SharedInfrastructure(broker, DevSchemaRegistry.start(broker.bootstrapServers(), 0));
-            },
-            SharedInfrastructure.class);
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(
+                SharedInfrastructure.class,
+                key -> {
+                  TestBroker broker = TestBroker.start();
+                  return new SharedInfrastructure(
+                      broker, DevSchemaRegistry.start(broker.bootstrapServers(), 0));
+                },
+                SharedInfrastructure.class);
     RunnelTest settings =
         AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RunnelTest.class)
-            .orElseThrow(() -> new IllegalStateException("RunnelExtension needs @RunnelTest on " + context.getRequiredTestClass()));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "RunnelExtension needs @RunnelTest on " + context.getRequiredTestClass()));
     ApplicationContext applicationContext = null;
     if (settings.startContext()) {
       Map<String, Object> properties = new HashMap<>();
@@ -47,19 +57,25 @@ public final class RunnelExtension implements BeforeAllCallback, AfterAllCallbac
       for (String property : settings.properties()) {
         int separator = property.indexOf('=');
         if (separator < 1) {
-          throw new IllegalArgumentException("@RunnelTest property '" + property + "' is not key=value");
+          throw new IllegalArgumentException(
+              "@RunnelTest property '" + property + "' is not key=value");
         }
-        properties.put(property.substring(0, separator).trim(), property.substring(separator + 1).trim());
+        properties.put(
+            property.substring(0, separator).trim(), property.substring(separator + 1).trim());
       }
-      applicationContext = ApplicationContext.builder().environments("test").properties(properties).start();
+      applicationContext =
+          ApplicationContext.builder().environments("test").properties(properties).start();
     }
-    RunnelTestKit kit = new RunnelTestKit(shared.broker().bootstrapServers(), shared.registry().url(), applicationContext);
+    RunnelTestKit kit =
+        new RunnelTestKit(
+            shared.broker().bootstrapServers(), shared.registry().url(), applicationContext);
     context.getStore(NAMESPACE).put(RunnelTestKit.class, kit);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    RunnelTestKit kit = context.getStore(NAMESPACE).remove(RunnelTestKit.class, RunnelTestKit.class);
+    RunnelTestKit kit =
+        context.getStore(NAMESPACE).remove(RunnelTestKit.class, RunnelTestKit.class);
     if (kit != null) {
       kit.close();
     }
@@ -75,7 +91,8 @@ public final class RunnelExtension implements BeforeAllCallback, AfterAllCallbac
   public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
     RunnelTestKit kit = extension.getStore(NAMESPACE).get(RunnelTestKit.class, RunnelTestKit.class);
     if (kit == null) {
-      throw new ParameterResolutionException("No Runnel test kit: is the class annotated with @RunnelTest?");
+      throw new ParameterResolutionException(
+          "No Runnel test kit: is the class annotated with @RunnelTest?");
     }
     return parameter.getParameter().getType() == RunnelTestKit.class ? kit : kit.context();
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code @BeforeEach} methods) may take a {@link RunnelTestKit} or the {@code ApplicationContext}
  * as parameters.
  *
- * <p>One broker and registry serve all test classes of a JVM; each class gets its own context.
- * The broker runs in the test JVM (KRaft); with {@code -Drunnel.test.kafka=testcontainers} (or
- * {@code auto}, which uses Docker when a Docker engine answers) it runs in a container instead.
+ * <p>One broker and registry serve all test classes of a JVM; each class gets its own context. The
+ * broker runs in the test JVM (KRaft); with {@code -Drunnel.test.kafka=testcontainers} (or {@code
+ * auto}, which uses Docker when a Docker engine answers) it runs in a container instead.
  */
 @Documented
 @Inherited

@@ -46,7 +46,11 @@ public final class RunnelTestKit implements AutoCloseable {
     this.serializer = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, false);
     this.producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
             new ByteArraySerializer(),
             new ByteArraySerializer());
   }
@@ -71,22 +75,35 @@ public final class RunnelTestKit implements AutoCloseable {
     return context;
   }
 
-  /** Produces an Avro record (registering its schema under {@code <topic>-value}) and waits for the ack. */
+  /**
+   * Produces an Avro record (registering its schema under {@code <topic>-value}) and waits for the
+   * ack.
+   */
   public void send(String topic, String key, Object avroValue) {
     sendRaw(topic, key, serializer.serialize(topic, avroValue));
   }
 
-  /** Produces bytes as they are (for example garbage a function must survive) and waits for the ack. */
+  /**
+   * Produces bytes as they are (for example garbage a function must survive) and waits for the ack.
+   */
   public void sendRaw(String topic, String key, byte[] value) {
     try {
-      producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
+          .get();
     } catch (Exception e) {
       throw new IllegalStateException("Cannot produce to " + topic + ": " + e, e);
     }
   }
 
-  /** Waits (30 s at most) until {@code topic} holds {@code count} records matching {@code filter}, and returns them. */
-  public List<ReceivedRecord> awaitRecords(String topic, int count, Predicate<ReceivedRecord> filter) {
+  /**
+   * Waits (30 s at most) until {@code topic} holds {@code count} records matching {@code filter},
+   * and returns them.
+   */
+  public List<ReceivedRecord> awaitRecords(
+      String topic, int count, Predicate<ReceivedRecord> filter) {
     return awaitRecords(topic, count, filter, DEFAULT_TIMEOUT);
   }
 
@@ -95,15 +112,18 @@ public final class RunnelTestKit implements AutoCloseable {
    * with what it saw when the timeout passes first. Values are decoded as GenericRecords with the
    * writer's schema.
    */
-  public List<ReceivedRecord> awaitRecords(String topic, int count, Predicate<ReceivedRecord> filter, Duration timeout) {
+  public List<ReceivedRecord> awaitRecords(
+      String topic, int count, Predicate<ReceivedRecord> filter, Duration timeout) {
     AvroDeserializer deserializer = new AvroDeserializer(registry, null, false);
     List<ReceivedRecord> matching = new ArrayList<>();
     int seen = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -129,13 +149,24 @@ public final class RunnelTestKit implements AutoCloseable {
     }
     if (matching.size() < count) {
       throw new AssertionError(
-          "Expected " + count + " matching records on " + topic + " within " + timeout + ", found " + matching.size()
-              + " among " + seen + ": " + matching);
+          "Expected "
+              + count
+              + " matching records on "
+              + topic
+              + " within "
+              + timeout
+              + ", found "
+              + matching.size()
+              + " among "
+              + seen
+              + ": "
+              + matching);
     }
     return matching;
   }
 
-  private static ReceivedRecord toReceived(ConsumerRecord<byte[], byte[]> record, AvroDeserializer deserializer) {
+  private static ReceivedRecord toReceived(
+      ConsumerRecord<byte[], byte[]> record, AvroDeserializer deserializer) {
     Object value;
     try {
       value = deserializer.deserialize(record.topic(), record.value());
@@ -144,7 +175,9 @@ public final class RunnelTestKit implements AutoCloseable {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header header : record.headers()) {
-      headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+      headers.put(
+          header.key(),
+          header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
     }
     return new ReceivedRecord(
         record.topic(),

@@ -43,10 +43,15 @@ final class TestBroker implements AutoCloseable {
           case "auto" -> DockerClientFactory.instance().isDockerAvailable();
           default ->
               throw new IllegalArgumentException(
-                  "-D" + MODE_PROPERTY + "=" + mode + " is not one of embedded, testcontainers, auto");
+                  "-D"
+                      + MODE_PROPERTY
+                      + "="
+                      + mode
+                      + " is not one of embedded, testcontainers, auto");
         };
     if (container) {
-      KafkaContainer kafka = new KafkaContainer(System.getProperty(IMAGE_PROPERTY, "apache/kafka:4.1.1"));
+      KafkaContainer kafka =
+          new KafkaContainer(System.getProperty(IMAGE_PROPERTY, "apache/kafka:4.1.1"));
       kafka.start();
       LOG.info("Test broker: container {}", kafka.getBootstrapServers());
       return new TestBroker(kafka.getBootstrapServers(), kafka, null);

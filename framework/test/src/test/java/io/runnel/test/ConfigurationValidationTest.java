@@ -20,13 +20,15 @@ class ConfigurationValidationTest {
 
   static void assertStartFails(Map<String, Object> properties, String... expectedInMessage) {
     assertThatThrownBy(() -> ApplicationContext.run(properties).close())
-        .satisfies(e -> {
-          StringBuilder messages = new StringBuilder();
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            messages.append(t.getMessage()).append('\n');
-          }
-          org.assertj.core.api.Assertions.assertThat(messages.toString()).contains(expectedInMessage);
-        });
+        .satisfies(
+            e -> {
+              StringBuilder messages = new StringBuilder();
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+              }
+              org.assertj.core.api.Assertions.assertThat(messages.toString())
+                  .contains(expectedInMessage);
+            });
   }
 
   @Test
@@ -40,7 +42,8 @@ class ConfigurationValidationTest {
   void malformedBootstrapServersIsNamed() {
     Map<String, Object> properties = valid();
     properties.put("runnel.kafka.bootstrap-servers", "localhost:9092,kafka-without-port");
-    assertStartFails(properties, "runnel.kafka.bootstrap-servers", "kafka-without-port", "host:port");
+    assertStartFails(
+        properties, "runnel.kafka.bootstrap-servers", "kafka-without-port", "host:port");
   }
 
   @Test

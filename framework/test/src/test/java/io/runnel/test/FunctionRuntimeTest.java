@@ -30,12 +30,15 @@ class FunctionRuntimeTest {
 
     List<ReceivedRecord> alerts = kit.awaitRecords("rt.alerts", 2, r -> true);
     assertThat(alerts).extracting(ReceivedRecord::key).containsExactly("dev-1", "dev-2");
-    assertThat(alerts).extracting(r -> ((GenericRecord) r.value()).get("temperatureC")).containsExactly(90.0, 92.0);
+    assertThat(alerts)
+        .extracting(r -> ((GenericRecord) r.value()).get("temperatureC"))
+        .containsExactly(90.0, 92.0);
     assertThat(kit.registry().getSubjects()).contains("rt.alerts-value");
   }
 
   @Test
-  void garbageGoesToTheDeadLetterTopicAndLaterRecordsOnThePartitionAreStillHandled(RunnelTestKit kit) {
+  void garbageGoesToTheDeadLetterTopicAndLaterRecordsOnThePartitionAreStillHandled(
+      RunnelTestKit kit) {
     kit.sendRaw("rt.readings", "garbage", "this is not avro".getBytes());
     kit.sendRaw("rt.readings", "unknown-id", new byte[] {0, 0, 0, 0x7f, 0x7f, 1, 2});
     kit.send("rt.readings", "after-garbage", reading("after-garbage", 99.0));
@@ -45,21 +48,26 @@ class FunctionRuntimeTest {
     ReceivedRecord garbage = dead.get(0);
     assertThat(garbage.rawValue()).isEqualTo("this is not avro".getBytes());
     assertThat(garbage.header("runnel.error.stage")).isEqualTo("decode");
-    assertThat(garbage.header("runnel.error.exception.class")).isEqualTo("org.apache.kafka.common.errors.SerializationException");
+    assertThat(garbage.header("runnel.error.exception.class"))
+        .isEqualTo("org.apache.kafka.common.errors.SerializationException");
     assertThat(garbage.header("runnel.error.exception.message")).contains("magic byte");
     assertThat(garbage.header("runnel.error.original.topic")).isEqualTo("rt.readings");
     assertThat(garbage.header("runnel.error.original.partition")).isEqualTo("0");
     assertThat(garbage.header("runnel.error.original.offset")).isNotBlank();
     assertThat(garbage.header("runnel.error.function")).isEqualTo("convert");
     assertThat(garbage.header("runnel.error.consumer.group")).isEqualTo("runnel-convert");
-    assertThat(dead.get(1).header("runnel.error.exception.message")).contains("schema id 32639").contains("40403");
+    assertThat(dead.get(1).header("runnel.error.exception.message"))
+        .contains("schema id 32639")
+        .contains("40403");
 
     assertThat(kit.awaitRecords("rt.alerts", 1, r -> "after-garbage".equals(r.key()))).hasSize(1);
   }
 
   @Test
-  void aHandlerThatKeepsFailingIsRetriedThenDeadLetteredWhileOtherKeysFlow(RunnelTestKit kit, ApplicationContext context) {
-    RuntimeTestFunctions.FailingFunction function = context.getBean(RuntimeTestFunctions.FailingFunction.class);
+  void aHandlerThatKeepsFailingIsRetriedThenDeadLetteredWhileOtherKeysFlow(
+      RunnelTestKit kit, ApplicationContext context) {
+    RuntimeTestFunctions.FailingFunction function =
+        context.getBean(RuntimeTestFunctions.FailingFunction.class);
     kit.send("rt.flaky", "good-1", reading("good-1", 1));
     kit.send("rt.flaky", "bad-device", reading("bad-device", 2));
     kit.send("rt.flaky", "flaky-device", reading("flaky-device", 3));
@@ -69,10 +77,13 @@ class FunctionRuntimeTest {
     assertThat(dead.key()).isEqualTo("bad-device");
     assertThat(dead.header("runnel.error.stage")).isEqualTo("invoke");
     assertThat(dead.header("runnel.error.attempts")).isEqualTo("3");
-    assertThat(dead.header("runnel.error.exception.class")).isEqualTo(IllegalStateException.class.getName());
-    assertThat(dead.header("runnel.error.exception.message")).isEqualTo("sensor bad-device is broken");
+    assertThat(dead.header("runnel.error.exception.class"))
+        .isEqualTo(IllegalStateException.class.getName());
+    assertThat(dead.header("runnel.error.exception.message"))
+        .isEqualTo("sensor bad-device is broken");
     assertThat(dead.header("runnel.error.stacktrace")).contains("FailingFunction.handle");
-    assertThat(Instant.parse(dead.header("runnel.error.failed.at"))).isBefore(Instant.now().plusSeconds(1));
+    assertThat(Instant.parse(dead.header("runnel.error.failed.at")))
+        .isBefore(Instant.now().plusSeconds(1));
     assertThat(((GenericRecord) dead.value()).get("deviceId")).hasToString("bad-device");
 
     awaitUntil(() -> function.handled.size() == 3);
@@ -91,10 +102,12 @@ class FunctionRuntimeTest {
 
   @Test
   void batchFunctionGetsTheRecordsOfAPollInOrder(RunnelTestKit kit, ApplicationContext context) {
-    RuntimeTestFunctions.BatchFunction function = context.getBean(RuntimeTestFunctions.BatchFunction.class);
+    RuntimeTestFunctions.BatchFunction function =
+        context.getBean(RuntimeTestFunctions.BatchFunction.class);
     IntStream.range(0, 50).forEach(i -> kit.send("rt.batch", "b", reading("b-" + i, i)));
     awaitUntil(() -> function.devices.size() == 50);
-    assertThat(function.devices).containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "b-" + i).toList());
+    assertThat(function.devices)
+        .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "b-" + i).toList());
     assertThat(function.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(50);
   }
 

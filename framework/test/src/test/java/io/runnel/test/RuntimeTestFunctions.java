@@ -44,11 +44,14 @@ final class RuntimeTestFunctions {
 
     @EventFunction(name = "failing", topics = "rt.flaky", maxAttempts = 3, retryBackoffMs = 10)
     void handle(SensorReading reading) {
-      attemptsByDevice.computeIfAbsent(reading.getDeviceId(), d -> new AtomicInteger()).incrementAndGet();
+      attemptsByDevice
+          .computeIfAbsent(reading.getDeviceId(), d -> new AtomicInteger())
+          .incrementAndGet();
       if (reading.getDeviceId().equals("bad-device")) {
         throw new IllegalStateException("sensor " + reading.getDeviceId() + " is broken");
       }
-      if (reading.getDeviceId().equals("flaky-device") && attemptsByDevice.get("flaky-device").get() < 2) {
+      if (reading.getDeviceId().equals("flaky-device")
+          && attemptsByDevice.get("flaky-device").get() < 2) {
         throw new IllegalStateException("transient");
       }
       handled.add(reading.getDeviceId());
@@ -61,7 +64,18 @@ final class RuntimeTestFunctions {
     @EventFunction(name = "with-context", topics = "rt.context")
     void handle(GenericRecord reading, EventContext context) {
       // Re-emits the reading with its coordinates, to a topic named in the event.
-      context.emitter().emit("rt.context.out", context.key() + "@" + context.topic() + "/" + context.partition() + "/" + context.offset(), reading);
+      context
+          .emitter()
+          .emit(
+              "rt.context.out",
+              context.key()
+                  + "@"
+                  + context.topic()
+                  + "/"
+                  + context.partition()
+                  + "/"
+                  + context.offset(),
+              reading);
     }
   }
 

@@ -34,7 +34,8 @@ public final class SendReading {
     try {
       temperature = args.length > 1 ? Double.parseDouble(args[1]) : 91.5;
     } catch (NumberFormatException e) {
-      System.err.println("The temperature must be a number of degrees Celsius, got '" + args[1] + "'");
+      System.err.println(
+          "The temperature must be a number of degrees Celsius, got '" + args[1] + "'");
       System.exit(2);
       return;
     }
@@ -42,28 +43,49 @@ public final class SendReading {
     String registry = args.length > 3 ? args[3] : "http://localhost:8081";
 
     SensorReading reading =
-        SensorReading.newBuilder().setDeviceId(deviceId).setTimestamp(Instant.now()).setTemperatureC(temperature).build();
+        SensorReading.newBuilder()
+            .setDeviceId(deviceId)
+            .setTimestamp(Instant.now())
+            .setTemperatureC(temperature)
+            .build();
     try (KafkaProducer<String, Object> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry))) {
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                AvroSerializer.class,
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                registry))) {
       var sent = producer.send(new ProducerRecord<>("iot.telemetry", deviceId, reading)).get();
-      System.out.println("Sent " + reading + " to iot.telemetry partition " + sent.partition() + " offset " + sent.offset());
+      System.out.println(
+          "Sent "
+              + reading
+              + " to iot.telemetry partition "
+              + sent.partition()
+              + " offset "
+              + sent.offset());
     }
 
     try (KafkaConsumer<String, Object> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "tour-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
-                AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, "true"))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "tour-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                AvroDeserializer.class,
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                registry,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                "true"))) {
       consumer.subscribe(List.of("iot.alerts"));
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       while (System.nanoTime() < deadline) {
@@ -76,8 +98,13 @@ public final class SendReading {
           }
         }
       }
-      System.out.println("No alert for " + deviceId + " within 15 s"
-          + (temperature <= 80.0 ? " (as expected: " + temperature + " is not above the 80.0 threshold)" : ""));
+      System.out.println(
+          "No alert for "
+              + deviceId
+              + " within 15 s"
+              + (temperature <= 80.0
+                  ? " (as expected: " + temperature + " is not above the 80.0 threshold)"
+                  : ""));
     }
   }
 }

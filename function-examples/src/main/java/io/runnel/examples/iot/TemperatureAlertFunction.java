@@ -14,9 +14,12 @@ public class TemperatureAlertFunction {
 
   private final double threshold;
 
-  public TemperatureAlertFunction(@Value("${runnel.examples.iot.alert-threshold:80.0}") double threshold) {
+  public TemperatureAlertFunction(
+      @Value("${runnel.examples.iot.alert-threshold:80.0}") double threshold) {
     if (!Double.isFinite(threshold)) {
-      throw new ConfigurationException("runnel.examples.iot.alert-threshold must be a finite number of degrees Celsius, was " + threshold);
+      throw new ConfigurationException(
+          "runnel.examples.iot.alert-threshold must be a finite number of degrees Celsius, was "
+              + threshold);
     }
     this.threshold = threshold;
   }

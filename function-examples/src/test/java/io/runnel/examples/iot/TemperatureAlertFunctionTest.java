@@ -27,8 +27,23 @@ class TemperatureAlertFunctionTest {
   @Test
   void hotReadingRaisesAnAlertAndACoolOneDoesNot(RunnelTestKit kit) {
     Instant measured = Instant.ofEpochMilli(1_700_000_123_000L);
-    kit.send("iot.telemetry", "cool-1", SensorReading.newBuilder().setDeviceId("cool-1").setTimestamp(measured).setTemperatureC(20.0).build());
-    kit.send("iot.telemetry", "hot-1", SensorReading.newBuilder().setDeviceId("hot-1").setTimestamp(measured).setTemperatureC(85.5).setHumidity(12.0).build());
+    kit.send(
+        "iot.telemetry",
+        "cool-1",
+        SensorReading.newBuilder()
+            .setDeviceId("cool-1")
+            .setTimestamp(measured)
+            .setTemperatureC(20.0)
+            .build());
+    kit.send(
+        "iot.telemetry",
+        "hot-1",
+        SensorReading.newBuilder()
+            .setDeviceId("hot-1")
+            .setTimestamp(measured)
+            .setTemperatureC(85.5)
+            .setHumidity(12.0)
+            .build());
 
     ReceivedRecord alert = kit.awaitRecords("iot.alerts", 1, r -> r.key().endsWith("-1")).get(0);
     assertThat(alert.key()).isEqualTo("hot-1");
@@ -36,25 +51,37 @@ class TemperatureAlertFunctionTest {
     assertThat(alertOf(alert).get("timestamp")).isEqualTo(measured.toEpochMilli());
     assertThat(alertOf(alert).get("temperatureC")).isEqualTo(85.5);
     assertThat(alertOf(alert).get("threshold")).isEqualTo(80.0);
-    assertThat(alertOf(alert).getSchema().getFullName()).isEqualTo("io.runnel.examples.iot.TemperatureAlert");
+    assertThat(alertOf(alert).getSchema().getFullName())
+        .isEqualTo("io.runnel.examples.iot.TemperatureAlert");
   }
 
   @Test
   void producersWithOlderAndNewerCompatibleSchemasDriveTheFunction(RunnelTestKit kit) {
     // What a producer in another language would register: its own copies of the schema.
     Schema older =
-        SchemaBuilder.record("SensorReading").namespace("io.runnel.examples.iot").fields()
+        SchemaBuilder.record("SensorReading")
+            .namespace("io.runnel.examples.iot")
+            .fields()
             .requiredString("deviceId")
-            .name("timestamp").type(SchemaBuilder.builder().longType()).noDefault()
+            .name("timestamp")
+            .type(SchemaBuilder.builder().longType())
+            .noDefault()
             .requiredDouble("temperatureC")
             .endRecord();
     Schema newer =
-        SchemaBuilder.record("SensorReading").namespace("io.runnel.examples.iot").fields()
+        SchemaBuilder.record("SensorReading")
+            .namespace("io.runnel.examples.iot")
+            .fields()
             .requiredString("deviceId")
-            .name("timestamp").type(SchemaBuilder.builder().longType()).noDefault()
+            .name("timestamp")
+            .type(SchemaBuilder.builder().longType())
+            .noDefault()
             .requiredDouble("temperatureC")
             .optionalDouble("humidity")
-            .name("location").type().stringType().stringDefault("unknown")
+            .name("location")
+            .type()
+            .stringType()
+            .stringDefault("unknown")
             .endRecord();
     GenericRecord fromOld = new GenericData.Record(older);
     fromOld.put("deviceId", "old-2");
@@ -76,31 +103,50 @@ class TemperatureAlertFunctionTest {
 
   @Test
   void confluentFramedBytesFromAnyClientDriveTheFunction(RunnelTestKit kit) {
-    int id = kit.registry().register("iot.telemetry-value", new Schema.Parser().parse(SensorReading.getClassSchema().toString()));
+    int id =
+        kit.registry()
+            .register(
+                "iot.telemetry-value",
+                new Schema.Parser().parse(SensorReading.getClassSchema().toString()));
     // deviceId "d1", timestamp 1700000000000, temperatureC 85.5, humidity null, in Avro binary.
     byte[] body = HexFormat.of().parseHex("04643180a0abfef962000000000060554000");
     byte[] framed = ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
     kit.sendRaw("iot.telemetry", "d1", framed);
-    assertThat(alertOf(kit.awaitRecords("iot.alerts", 1, r -> "d1".equals(r.key())).get(0)).get("temperatureC")).isEqualTo(85.5);
+    assertThat(
+            alertOf(kit.awaitRecords("iot.alerts", 1, r -> "d1".equals(r.key())).get(0))
+                .get("temperatureC"))
+        .isEqualTo(85.5);
   }
 
   @Test
   void incompatibleSchemaIsRefusedWith409(RunnelTestKit kit) {
     kit.registry().register("iot.telemetry-value", SensorReading.getClassSchema());
     Schema incompatible =
-        SchemaBuilder.record("SensorReading").namespace("io.runnel.examples.iot").fields()
+        SchemaBuilder.record("SensorReading")
+            .namespace("io.runnel.examples.iot")
+            .fields()
             .requiredString("deviceId")
             .requiredString("temperatureC")
             .endRecord();
     assertThatThrownBy(() -> kit.registry().register("iot.telemetry-value", incompatible))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(409));
   }
 
   @Test
-  void garbageOnTheTopicLandsInTheDeadLetterTopicAndLaterReadingsAreStillHandled(RunnelTestKit kit) {
+  void garbageOnTheTopicLandsInTheDeadLetterTopicAndLaterReadingsAreStillHandled(
+      RunnelTestKit kit) {
     kit.sendRaw("iot.telemetry", "garbage-3", new byte[] {1, 2, 3});
-    kit.send("iot.telemetry", "hot-3", SensorReading.newBuilder().setDeviceId("hot-3").setTimestamp(Instant.now()).setTemperatureC(100.0).build());
-    ReceivedRecord dead = kit.awaitRecords("iot.telemetry.dlq", 1, r -> "garbage-3".equals(r.key())).get(0);
+    kit.send(
+        "iot.telemetry",
+        "hot-3",
+        SensorReading.newBuilder()
+            .setDeviceId("hot-3")
+            .setTimestamp(Instant.now())
+            .setTemperatureC(100.0)
+            .build());
+    ReceivedRecord dead =
+        kit.awaitRecords("iot.telemetry.dlq", 1, r -> "garbage-3".equals(r.key())).get(0);
     assertThat(dead.header("runnel.error.function")).isEqualTo("temperature-alert");
     assertThat(dead.rawValue()).containsExactly(1, 2, 3);
     assertThat(kit.awaitRecords("iot.alerts", 1, r -> "hot-3".equals(r.key()))).hasSize(1);

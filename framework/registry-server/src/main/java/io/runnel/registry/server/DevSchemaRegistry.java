@@ -31,7 +31,8 @@ public final class DevSchemaRegistry implements AutoCloseable {
                 Map.of(
                     "runnel.registry-server.enabled", "true",
                     "runnel.registry-server.kafka-bootstrap-servers", kafkaBootstrapServers,
-                    // This context serves the registry only, even when functions are on the classpath.
+                    // This context serves the registry only, even when functions are on the
+                    // classpath.
                     "runnel.runtime.enabled", "false",
                     "micronaut.server.port", port,
                     "micronaut.server.host", "localhost",

@@ -48,28 +48,44 @@ final class KafkaSchemaLog implements AutoCloseable {
     this.producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "true",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis() / 2,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0),
             new StringSerializer(),
             new StringSerializer());
   }
 
   private void createTopicIfMissing() {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       NewTopic compacted =
           new NewTopic(topic, 1, (short) -1)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       admin.createTopics(Set.of(compacted)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Cannot create the registry topic " + topic + " on " + bootstrapServers, e.getCause());
+        throw new IllegalStateException(
+            "Cannot create the registry topic " + topic + " on " + bootstrapServers, e.getCause());
       }
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT + " while creating " + topic, e);
+      throw new IllegalStateException(
+          "Kafka at "
+              + bootstrapServers
+              + " did not answer within "
+              + TIMEOUT
+              + " while creating "
+              + topic,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -82,8 +98,10 @@ final class KafkaSchemaLog implements AutoCloseable {
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new StringDeserializer())) {
       consumer.assign(List.of(partition));
@@ -101,10 +119,12 @@ final class KafkaSchemaLog implements AutoCloseable {
   void append(JsonNode key, JsonNode value) {
     try {
       producer
-          .send(new ProducerRecord<>(topic, key.toString(), value == null ? null : value.toString()))
+          .send(
+              new ProducerRecord<>(topic, key.toString(), value == null ? null : value.toString()))
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot store the registry change in Kafka topic " + topic + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot store the registry change in Kafka topic " + topic + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

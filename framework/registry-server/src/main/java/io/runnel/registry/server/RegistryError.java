@@ -27,7 +27,10 @@ final class RegistryError extends RuntimeException {
   }
 
   static RegistryError versionNotFound(String subject, String version) {
-    return new RegistryError(HttpStatus.NOT_FOUND, 40402, "Version " + version + " not found for subject '" + subject + "'.");
+    return new RegistryError(
+        HttpStatus.NOT_FOUND,
+        40402,
+        "Version " + version + " not found for subject '" + subject + "'.");
   }
 
   static RegistryError schemaNotFound(String what) {
@@ -39,7 +42,11 @@ final class RegistryError extends RuntimeException {
   }
 
   static RegistryError invalidVersion(String version) {
-    return new RegistryError(HttpStatus.UNPROCESSABLE_ENTITY, 42202,
-        "The specified version '" + version + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    return new RegistryError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        42202,
+        "The specified version '"
+            + version
+            + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
   }
 }

@@ -39,7 +39,8 @@ public class RegistryServerSettings {
     try {
       return CompatibilityLevel.parse(defaultCompatibility);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("runnel.registry-server.default-compatibility: " + e.getMessage());
+      throw new ConfigurationException(
+          "runnel.registry-server.default-compatibility: " + e.getMessage());
     }
   }
 

@@ -7,7 +7,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
-/** Decides whether a new schema may follow the existing versions of a subject, using Avro's own rules. */
+/**
+ * Decides whether a new schema may follow the existing versions of a subject, using Avro's own
+ * rules.
+ */
 final class SchemaCompatibilityChecker {
 
   private SchemaCompatibilityChecker() {}
@@ -16,32 +19,48 @@ final class SchemaCompatibilityChecker {
    * Returns why {@code candidate} is incompatible with {@code existing} (oldest first) under {@code
    * level}; an empty list means it is compatible.
    */
-  static List<String> incompatibilities(CompatibilityLevel level, Schema candidate, List<Schema> existing) {
+  static List<String> incompatibilities(
+      CompatibilityLevel level, Schema candidate, List<Schema> existing) {
     List<String> problems = new ArrayList<>();
     if (level == CompatibilityLevel.NONE || existing.isEmpty()) {
       return problems;
     }
-    List<Schema> against = level.transitive() ? existing : List.of(existing.get(existing.size() - 1));
+    List<Schema> against =
+        level.transitive() ? existing : List.of(existing.get(existing.size() - 1));
     for (Schema previous : against) {
       if (level.checksBackward()) {
-        describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous), "BACKWARD", problems);
+        describe(
+            SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous),
+            "BACKWARD",
+            problems);
       }
       if (level.checksForward()) {
-        describe(SchemaCompatibility.checkReaderWriterCompatibility(previous, candidate), "FORWARD", problems);
+        describe(
+            SchemaCompatibility.checkReaderWriterCompatibility(previous, candidate),
+            "FORWARD",
+            problems);
       }
     }
     return problems;
   }
 
-  private static void describe(SchemaPairCompatibility result, String direction, List<String> problems) {
+  private static void describe(
+      SchemaPairCompatibility result, String direction, List<String> problems) {
     if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
       return;
     }
-    for (SchemaCompatibility.Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
+    for (SchemaCompatibility.Incompatibility incompatibility :
+        result.getResult().getIncompatibilities()) {
       problems.add(
-          "{direction:" + direction + ", type:" + incompatibility.getType()
-              + ", location:" + incompatibility.getLocation()
-              + ", message:" + incompatibility.getMessage() + "}");
+          "{direction:"
+              + direction
+              + ", type:"
+              + incompatibility.getType()
+              + ", location:"
+              + incompatibility.getLocation()
+              + ", message:"
+              + incompatibility.getMessage()
+              + "}");
     }
   }
 }

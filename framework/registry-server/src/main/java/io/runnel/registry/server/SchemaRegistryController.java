@@ -2,6 +2,7 @@ package io.runnel.registry.server;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -15,7 +16,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.codec.CodecException;
 import io.runnel.registry.CompatibilityLevel;
 import io.runnel.registry.RegisteredSchema;
@@ -26,7 +26,12 @@ import java.util.Map;
 /** The Confluent Schema Registry REST API, for the subset Runnel's clients and Confluent's use. */
 @Controller
 @Requires(property = "runnel.registry-server.enabled", value = "true")
-@Consumes({SchemaRegistryController.REGISTRY_JSON, "application/vnd.schemaregistry+json", "application/json", "application/octet-stream"})
+@Consumes({
+  SchemaRegistryController.REGISTRY_JSON,
+  "application/vnd.schemaregistry+json",
+  "application/json",
+  "application/octet-stream"
+})
 @Produces({SchemaRegistryController.REGISTRY_JSON, "application/json"})
 final class SchemaRegistryController {
 
@@ -92,7 +97,11 @@ final class SchemaRegistryController {
   }
 
   @Post("/compatibility/subjects/{subject}/versions/{version}")
-  Map<String, Object> compatibility(String subject, String version, @Body SchemaRequest request, @QueryValue(defaultValue = "false") boolean verbose) {
+  Map<String, Object> compatibility(
+      String subject,
+      String version,
+      @Body SchemaRequest request,
+      @QueryValue(defaultValue = "false") boolean verbose) {
     requireAvro(request);
     List<String> problems = store.checkCompatibility(subject, version, request.schema());
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -116,13 +125,24 @@ final class SchemaRegistryController {
   }
 
   @Get("/config/{subject}")
-  Map<String, Object> subjectConfig(String subject, @QueryValue(defaultValue = "false") boolean defaultToGlobal) {
+  Map<String, Object> subjectConfig(
+      String subject, @QueryValue(defaultValue = "false") boolean defaultToGlobal) {
     CompatibilityLevel level =
         store
             .subjectCompatibility(subject)
-            .or(() -> defaultToGlobal ? java.util.Optional.of(store.globalCompatibility()) : java.util.Optional.empty())
+            .or(
+                () ->
+                    defaultToGlobal
+                        ? java.util.Optional.of(store.globalCompatibility())
+                        : java.util.Optional.empty())
             .orElseThrow(
-                () -> new RegistryError(HttpStatus.NOT_FOUND, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured"));
+                () ->
+                    new RegistryError(
+                        HttpStatus.NOT_FOUND,
+                        40408,
+                        "Subject '"
+                            + subject
+                            + "' does not have subject-level compatibility configured"));
     return Map.of("compatibilityLevel", level.name());
   }
 
@@ -140,21 +160,26 @@ final class SchemaRegistryController {
 
   @Error(exception = CodecException.class)
   HttpResponse<Map<String, Object>> unreadableBody(HttpRequest<?> request, CodecException error) {
-    return errorBody(HttpStatus.BAD_REQUEST, 400, "The request body is not valid JSON: " + error.getMessage());
+    return errorBody(
+        HttpStatus.BAD_REQUEST, 400, "The request body is not valid JSON: " + error.getMessage());
   }
 
   @Error(exception = ConversionErrorException.class)
-  HttpResponse<Map<String, Object>> badArgument(HttpRequest<?> request, ConversionErrorException error) {
+  HttpResponse<Map<String, Object>> badArgument(
+      HttpRequest<?> request, ConversionErrorException error) {
     return errorBody(HttpStatus.BAD_REQUEST, 400, error.getMessage());
   }
 
-  private static HttpResponse<Map<String, Object>> errorBody(HttpStatus status, int code, String message) {
-    return HttpResponse.<Map<String, Object>>status(status).body(Map.of("error_code", code, "message", message));
+  private static HttpResponse<Map<String, Object>> errorBody(
+      HttpStatus status, int code, String message) {
+    return HttpResponse.<Map<String, Object>>status(status)
+        .body(Map.of("error_code", code, "message", message));
   }
 
   private static void requireAvro(SchemaRequest request) {
     if (request.schemaType() != null && !"AVRO".equalsIgnoreCase(request.schemaType())) {
-      throw RegistryError.invalidSchema("schema type " + request.schemaType() + " is not supported, only AVRO");
+      throw RegistryError.invalidSchema(
+          "schema type " + request.schemaType() + " is not supported, only AVRO");
     }
   }
 

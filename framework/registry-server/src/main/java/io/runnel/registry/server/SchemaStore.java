@@ -19,9 +19,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 /**
- * The registry's subjects, versions, schema ids and compatibility settings. Changes go to the {@link
- * KafkaSchemaLog} first and are applied here only once stored, so what the API answered survives a
- * restart.
+ * The registry's subjects, versions, schema ids and compatibility settings. Changes go to the
+ * {@link KafkaSchemaLog} first and are applied here only once stored, so what the API answered
+ * survives a restart.
  */
 @Singleton
 @Requires(property = "runnel.registry-server.enabled", value = "true")
@@ -63,8 +63,11 @@ final class SchemaStore implements AutoCloseable {
       found = live.get(live.size() - 1);
     } else {
       int number = parseVersion(version);
-      found = live.stream().filter(v -> v.version() == number).findFirst()
-          .orElseThrow(() -> RegistryError.versionNotFound(subject, version));
+      found =
+          live.stream()
+              .filter(v -> v.version() == number)
+              .findFirst()
+              .orElseThrow(() -> RegistryError.versionNotFound(subject, version));
     }
     return registered(subject, found);
   }
@@ -87,28 +90,41 @@ final class SchemaStore implements AutoCloseable {
         .orElseThrow(() -> RegistryError.schemaNotFound("under subject '" + subject + "'"));
   }
 
-  /** Registers a schema as the next version of a subject, or returns the id it already has there. */
+  /**
+   * Registers a schema as the next version of a subject, or returns the id it already has there.
+   */
   synchronized int register(String subject, String schemaText) {
     Schema schema = parse(schemaText);
     List<Version> live = liveOrEmpty(subject);
     Optional<Version> existing =
-        live.stream().filter(v -> schemasById.get(v.id()).toString().equals(schema.toString())).findFirst();
+        live.stream()
+            .filter(v -> schemasById.get(v.id()).toString().equals(schema.toString()))
+            .findFirst();
     if (existing.isPresent()) {
       return existing.get().id();
     }
     List<String> problems = incompatibilities(subject, schema, live);
     if (!problems.isEmpty()) {
-      throw new RegistryError(HttpStatus.CONFLICT, 409,
-          "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\", details: " + problems);
+      throw new RegistryError(
+          HttpStatus.CONFLICT,
+          409,
+          "Schema being registered is incompatible with an earlier schema for subject \""
+              + subject
+              + "\", details: "
+              + problems);
     }
-    int id = idsBySchemaText.getOrDefault(schema.toString(), schemasById.keySet().stream().mapToInt(i -> i).max().orElse(0) + 1);
+    int id =
+        idsBySchemaText.getOrDefault(
+            schema.toString(), schemasById.keySet().stream().mapToInt(i -> i).max().orElse(0) + 1);
     TreeMap<Integer, Version> all = subjects.get(subject);
     int version = all == null || all.isEmpty() ? 1 : all.lastKey() + 1;
     writeVersion(subject, version, id, schema, false);
     return id;
   }
 
-  /** Whether {@code schemaText} could follow the live versions of {@code subject}, and if not why. */
+  /**
+   * Whether {@code schemaText} could follow the live versions of {@code subject}, and if not why.
+   */
   synchronized List<String> checkCompatibility(String subject, String version, String schemaText) {
     Schema schema = parse(schemaText);
     List<Version> live = live(subject);
@@ -137,7 +153,8 @@ final class SchemaStore implements AutoCloseable {
   }
 
   synchronized void setCompatibility(String subject, CompatibilityLevel level) {
-    ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("subject", subject).put("magic", 0);
+    ObjectNode key =
+        JSON.createObjectNode().put("keytype", "CONFIG").put("subject", subject).put("magic", 0);
     ObjectNode value = JSON.createObjectNode().put("compatibilityLevel", level.name());
     log.append(key, value);
     apply(key, value);
@@ -151,7 +168,12 @@ final class SchemaStore implements AutoCloseable {
   }
 
   private void writeVersion(String subject, int version, int id, Schema schema, boolean deleted) {
-    ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", subject).put("version", version).put("magic", 1);
+    ObjectNode key =
+        JSON.createObjectNode()
+            .put("keytype", "SCHEMA")
+            .put("subject", subject)
+            .put("version", version)
+            .put("magic", 1);
     ObjectNode value =
         JSON.createObjectNode()
             .put("subject", subject)
@@ -171,14 +193,21 @@ final class SchemaStore implements AutoCloseable {
           return;
         }
         int id = value.path("id").asInt();
-        Schema schema = schemasById.computeIfAbsent(id, i -> new Schema.Parser().parse(value.path("schema").asText()));
+        Schema schema =
+            schemasById.computeIfAbsent(
+                id, i -> new Schema.Parser().parse(value.path("schema").asText()));
         idsBySchemaText.putIfAbsent(schema.toString(), id);
         subjects
             .computeIfAbsent(value.path("subject").asText(), s -> new TreeMap<>())
-            .put(value.path("version").asInt(), new Version(value.path("version").asInt(), id, value.path("deleted").asBoolean()));
+            .put(
+                value.path("version").asInt(),
+                new Version(value.path("version").asInt(), id, value.path("deleted").asBoolean()));
       }
       case "CONFIG" -> {
-        CompatibilityLevel level = value == null ? null : CompatibilityLevel.parse(value.path("compatibilityLevel").asText());
+        CompatibilityLevel level =
+            value == null
+                ? null
+                : CompatibilityLevel.parse(value.path("compatibilityLevel").asText());
         if (key.path("subject").isNull() || key.path("subject").isMissingNode()) {
           globalCompatibility = level;
         } else if (level == null) {
@@ -205,7 +234,8 @@ final class SchemaStore implements AutoCloseable {
   }
 
   private RegisteredSchema registered(String subject, Version version) {
-    return new RegisteredSchema(subject, version.version(), version.id(), schemasById.get(version.id()));
+    return new RegisteredSchema(
+        subject, version.version(), version.id(), schemasById.get(version.id()));
   }
 
   private static int parseVersion(String version) {

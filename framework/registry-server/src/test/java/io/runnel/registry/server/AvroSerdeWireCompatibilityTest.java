@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AvroSerdeWireCompatibilityTest {
 
   // SensorReading{deviceId="d1", timestamp=1700000000000, temperatureC=85.5, humidity=null}, as
-  // Avro binary: string length 2 (zigzag 0x04) "d1", long varint, double little-endian, union index 0.
+  // Avro binary: string length 2 (zigzag 0x04) "d1", long varint, double little-endian, union index
+  // 0.
   static final String SENSOR_READING_BODY = "04643180a0abfef962000000000060554000";
 
   @TempDir static Path dataDir;
@@ -74,35 +75,59 @@ class AvroSerdeWireCompatibilityTest {
 
   @Test
   void bytesWrittenByAConfluentProducerDecodeToTheGeneratedClass() {
-    // A producer in another language registers its own copy of the schema, then writes framed bytes.
-    int id = client.register("wire.b-value", new Schema.Parser().parse(SensorReading.getClassSchema().toString()));
+    // A producer in another language registers its own copy of the schema, then writes framed
+    // bytes.
+    int id =
+        client.register(
+            "wire.b-value", new Schema.Parser().parse(SensorReading.getClassSchema().toString()));
     AvroDeserializer deserializer = AvroDeserializer.forSpecificClass(client, SensorReading.class);
     Object value = deserializer.deserialize("wire.b", framed(id, SENSOR_READING_BODY));
     assertThat(value).isEqualTo(reading());
 
     AvroDeserializer configured = new AvroDeserializer();
-    configured.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url(), AvroSerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
-    assertThat(configured.deserialize("wire.b", framed(id, "04643180a0abfef9620000000000403540020000000000004440")))
-        .isEqualTo(SensorReading.newBuilder(reading()).setTemperatureC(21.25).setHumidity(40.0).build());
+    configured.configure(
+        Map.of(
+            AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+            registry.url(),
+            AvroSerdeConfig.SPECIFIC_AVRO_READER,
+            "true"),
+        false);
+    assertThat(
+            configured.deserialize(
+                "wire.b", framed(id, "04643180a0abfef9620000000000403540020000000000004440")))
+        .isEqualTo(
+            SensorReading.newBuilder(reading()).setTemperatureC(21.25).setHumidity(40.0).build());
   }
 
   @Test
   void olderAndNewerWriterSchemasResolveToTheReaderSchema() {
     Schema older =
-        SchemaBuilder.record("SensorReading").namespace("io.runnel.examples.iot").fields()
+        SchemaBuilder.record("SensorReading")
+            .namespace("io.runnel.examples.iot")
+            .fields()
             .requiredString("deviceId")
-            .name("timestamp").type(SchemaBuilder.builder().longType()).noDefault()
+            .name("timestamp")
+            .type(SchemaBuilder.builder().longType())
+            .noDefault()
             .requiredDouble("temperatureC")
             .endRecord();
     Schema newer =
-        SchemaBuilder.record("SensorReading").namespace("io.runnel.examples.iot").fields()
+        SchemaBuilder.record("SensorReading")
+            .namespace("io.runnel.examples.iot")
+            .fields()
             .requiredString("deviceId")
-            .name("timestamp").type(SchemaBuilder.builder().longType()).noDefault()
+            .name("timestamp")
+            .type(SchemaBuilder.builder().longType())
+            .noDefault()
             .requiredDouble("temperatureC")
             .optionalDouble("humidity")
-            .name("firmware").type().stringType().stringDefault("unknown")
+            .name("firmware")
+            .type()
+            .stringType()
+            .stringDefault("unknown")
             .endRecord();
-    AvroSerializer serializer = new AvroSerializer(client, SubjectNameStrategy.TOPIC_NAME, true, false);
+    AvroSerializer serializer =
+        new AvroSerializer(client, SubjectNameStrategy.TOPIC_NAME, true, false);
     GenericRecord old = new GenericData.Record(older);
     old.put("deviceId", "d-old");
     old.put("timestamp", 5L);
@@ -126,16 +151,23 @@ class AvroSerdeWireCompatibilityTest {
     assertThat(fromNew.getTimestamp()).isEqualTo(Instant.ofEpochMilli(6));
 
     // Generic reading with the writer's own schema keeps the extra field.
-    GenericRecord generic = (GenericRecord) new AvroDeserializer(client, null, false).deserialize("wire.c", newBytes);
+    GenericRecord generic =
+        (GenericRecord) new AvroDeserializer(client, null, false).deserialize("wire.c", newBytes);
     assertThat(generic.get("firmware")).hasToString("1.2");
   }
 
   @Test
   void subjectNameStrategiesMatchConfluents() {
     Schema schema = SensorReading.getClassSchema();
-    assertThat(SubjectNameStrategy.parse("io.confluent.kafka.serializers.subject.TopicNameStrategy").subject("t", false, schema)).isEqualTo("t-value");
-    assertThat(SubjectNameStrategy.parse("TopicNameStrategy").subject("t", true, schema)).isEqualTo("t-key");
-    assertThat(SubjectNameStrategy.parse("io.confluent.kafka.serializers.subject.RecordNameStrategy").subject("t", false, schema))
+    assertThat(
+            SubjectNameStrategy.parse("io.confluent.kafka.serializers.subject.TopicNameStrategy")
+                .subject("t", false, schema))
+        .isEqualTo("t-value");
+    assertThat(SubjectNameStrategy.parse("TopicNameStrategy").subject("t", true, schema))
+        .isEqualTo("t-key");
+    assertThat(
+            SubjectNameStrategy.parse("io.confluent.kafka.serializers.subject.RecordNameStrategy")
+                .subject("t", false, schema))
         .isEqualTo("io.runnel.examples.iot.SensorReading");
     assertThat(SubjectNameStrategy.parse("TopicRecordNameStrategy").subject("t", false, schema))
         .isEqualTo("t-io.runnel.examples.iot.SensorReading");
@@ -143,8 +175,10 @@ class AvroSerdeWireCompatibilityTest {
     AvroSerializer serializer = new AvroSerializer();
     serializer.configure(
         Map.of(
-            AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url(),
-            AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"),
+            AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+            registry.url(),
+            AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
+            "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"),
         false);
     serializer.serialize("wire.d", reading());
     assertThat(client.getSubjects()).contains("wire.d-io.runnel.examples.iot.SensorReading");
@@ -153,7 +187,13 @@ class AvroSerdeWireCompatibilityTest {
   @Test
   void withoutAutoRegistrationAnUnregisteredSchemaIsAnError() {
     AvroSerializer serializer = new AvroSerializer();
-    serializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url(), AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "false"), false);
+    serializer.configure(
+        Map.of(
+            AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+            registry.url(),
+            AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
+            "false"),
+        false);
     assertThatThrownBy(() -> serializer.serialize("wire.e", reading()))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("wire.e-value");
@@ -167,7 +207,8 @@ class AvroSerdeWireCompatibilityTest {
     assertThatThrownBy(() -> deserializer.deserialize("wire.f", "not avro".getBytes()))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("magic byte");
-    assertThatThrownBy(() -> deserializer.deserialize("wire.f", framed(424242, SENSOR_READING_BODY)))
+    assertThatThrownBy(
+            () -> deserializer.deserialize("wire.f", framed(424242, SENSOR_READING_BODY)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("424242");
     int id = client.register("wire.f-value", SensorReading.getClassSchema());

@@ -46,7 +46,8 @@ public final class AvroDeserializer implements Deserializer<Object> {
   }
 
   /** A deserializer producing instances of a generated class. */
-  public static AvroDeserializer forSpecificClass(SchemaRegistryClient registry, Class<?> recordClass) {
+  public static AvroDeserializer forSpecificClass(
+      SchemaRegistryClient registry, Class<?> recordClass) {
     return new AvroDeserializer(registry, SpecificData.get().getSchema(recordClass), true);
   }
 
@@ -68,10 +69,20 @@ public final class AvroDeserializer implements Deserializer<Object> {
       return reader.read(
           null,
           DecoderFactory.get()
-              .binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE, data.length - ConfluentWireFormat.HEADER_SIZE, null));
+              .binaryDecoder(
+                  data,
+                  ConfluentWireFormat.HEADER_SIZE,
+                  data.length - ConfluentWireFormat.HEADER_SIZE,
+                  null));
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
       throw new SerializationException(
-          "Cannot decode a value of topic " + topic + " with writer schema id " + schemaId + ": " + e, e);
+          "Cannot decode a value of topic "
+              + topic
+              + " with writer schema id "
+              + schemaId
+              + ": "
+              + e,
+          e);
     }
   }
 
@@ -80,15 +91,22 @@ public final class AvroDeserializer implements Deserializer<Object> {
     try {
       writer = registry.getById(schemaId);
     } catch (SchemaRegistryException e) {
-      throw new SerializationException("Cannot fetch writer schema id " + schemaId + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "Cannot fetch writer schema id " + schemaId + ": " + e.getMessage(), e);
     }
     Schema reader = readerSchema;
     if (specific) {
-      SpecificData model = readerSchema == null ? SpecificData.get() : SpecificData.getForSchema(readerSchema);
+      SpecificData model =
+          readerSchema == null ? SpecificData.get() : SpecificData.getForSchema(readerSchema);
       if (reader == null) {
         Class<?> generated = model.getClass(writer);
         if (generated == null || generated == Object.class) {
-          throw new SerializationException("No generated class for record " + writer.getFullName() + " (schema id " + schemaId + ")");
+          throw new SerializationException(
+              "No generated class for record "
+                  + writer.getFullName()
+                  + " (schema id "
+                  + schemaId
+                  + ")");
         }
         reader = model.getSchema(generated);
         model = SpecificData.getForSchema(reader);

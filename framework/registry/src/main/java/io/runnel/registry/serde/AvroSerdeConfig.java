@@ -67,7 +67,8 @@ public record AvroSerdeConfig(
       return SubjectNameStrategy.TOPIC_NAME;
     }
     try {
-      return SubjectNameStrategy.parse(value instanceof Class<?> c ? c.getName() : value.toString());
+      return SubjectNameStrategy.parse(
+          value instanceof Class<?> c ? c.getName() : value.toString());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(name, value, e.getMessage());
     }

@@ -32,7 +32,11 @@ public final class AvroSerializer implements Serializer<Object> {
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroSerializer() {}
 
-  public AvroSerializer(SchemaRegistryClient registry, SubjectNameStrategy subjectNameStrategy, boolean autoRegister, boolean isKey) {
+  public AvroSerializer(
+      SchemaRegistryClient registry,
+      SubjectNameStrategy subjectNameStrategy,
+      boolean autoRegister,
+      boolean isKey) {
     this.registry = registry;
     this.subjectNameStrategy = subjectNameStrategy;
     this.autoRegister = autoRegister;
@@ -43,7 +47,8 @@ public final class AvroSerializer implements Serializer<Object> {
   public void configure(Map<String, ?> configs, boolean isKey) {
     AvroSerdeConfig config = AvroSerdeConfig.from(configs);
     this.registry = config.newClient();
-    this.subjectNameStrategy = isKey ? config.keySubjectNameStrategy() : config.valueSubjectNameStrategy();
+    this.subjectNameStrategy =
+        isKey ? config.keySubjectNameStrategy() : config.valueSubjectNameStrategy();
     this.autoRegister = config.autoRegisterSchemas();
     this.isKey = isKey;
   }
@@ -55,24 +60,36 @@ public final class AvroSerializer implements Serializer<Object> {
     }
     if (!(data instanceof GenericContainer container)) {
       throw new SerializationException(
-          "Cannot write " + data.getClass().getName() + " to topic " + topic
+          "Cannot write "
+              + data.getClass().getName()
+              + " to topic "
+              + topic
               + ": expected an Avro SpecificRecord or GenericRecord");
     }
     Schema schema = container.getSchema();
     String subject = subjectNameStrategy.subject(topic, isKey, schema);
     int id;
     try {
-      id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
+      id =
+          autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
-          "Cannot " + (autoRegister ? "register" : "find") + " the schema of " + schema.getFullName()
-              + " under subject " + subject + ": " + e.getMessage(), e);
+          "Cannot "
+              + (autoRegister ? "register" : "find")
+              + " the schema of "
+              + schema.getFullName()
+              + " under subject "
+              + subject
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return write(id, schema, data);
   }
 
   private static byte[] write(int schemaId, Schema schema, Object data) {
-    GenericData model = data instanceof SpecificRecord ? SpecificData.getForSchema(schema) : GenericData.get();
+    GenericData model =
+        data instanceof SpecificRecord ? SpecificData.getForSchema(schema) : GenericData.get();
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);
     out.write(ConfluentWireFormat.header(schemaId, 0).array(), 0, ConfluentWireFormat.HEADER_SIZE);
     try {
@@ -80,7 +97,8 @@ public final class AvroSerializer implements Serializer<Object> {
       new GenericDatumWriter<Object>(schema, model).write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("Cannot encode " + schema.getFullName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "Cannot encode " + schema.getFullName() + ": " + e.getMessage(), e);
     }
     return out.toByteArray();
   }

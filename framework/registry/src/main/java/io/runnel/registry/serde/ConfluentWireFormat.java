@@ -17,7 +17,9 @@ public final class ConfluentWireFormat {
 
   private ConfluentWireFormat() {}
 
-  /** Writes the header for {@code schemaId} into a new buffer with room for {@code bodySize} more. */
+  /**
+   * Writes the header for {@code schemaId} into a new buffer with room for {@code bodySize} more.
+   */
   public static ByteBuffer header(int schemaId, int bodySize) {
     return ByteBuffer.allocate(HEADER_SIZE + bodySize).put(MAGIC_BYTE).putInt(schemaId);
   }
@@ -31,12 +33,17 @@ public final class ConfluentWireFormat {
   public static int schemaId(byte[] framed) {
     if (framed.length < HEADER_SIZE) {
       throw new SerializationException(
-          "Value of " + framed.length + " bytes is too short for the Confluent wire format (at least "
-              + HEADER_SIZE + " bytes: magic byte and schema id)");
+          "Value of "
+              + framed.length
+              + " bytes is too short for the Confluent wire format (at least "
+              + HEADER_SIZE
+              + " bytes: magic byte and schema id)");
     }
     if (framed[0] != MAGIC_BYTE) {
       throw new SerializationException(
-          "Unknown magic byte " + framed[0] + ": the value was not written in the Confluent wire format");
+          "Unknown magic byte "
+              + framed[0]
+              + ": the value was not written in the Confluent wire format");
     }
     return ByteBuffer.wrap(framed, 1, 4).getInt();
   }

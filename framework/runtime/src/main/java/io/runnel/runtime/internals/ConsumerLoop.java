@@ -59,7 +59,8 @@ final class ConsumerLoop implements Runnable {
     this.bean = bean;
     this.producer = producer;
     this.deadLetters = deadLetters;
-    this.invocation = new Invocation(new RetryPolicy(function.maxAttempts(), function.retryBackoffMs()));
+    this.invocation =
+        new Invocation(new RetryPolicy(function.maxAttempts(), function.retryBackoffMs()));
   }
 
   @Override
@@ -104,7 +105,9 @@ final class ConsumerLoop implements Runnable {
     }
   }
 
-  private void handleOne(ConsumerRecord<byte[], byte[]> record, List<Future<RecordMetadata>> pending) throws InterruptedException {
+  private void handleOne(
+      ConsumerRecord<byte[], byte[]> record, List<Future<RecordMetadata>> pending)
+      throws InterruptedException {
     Object event;
     try {
       event = decoder.decode(record);
@@ -113,26 +116,38 @@ final class ConsumerLoop implements Runnable {
       return;
     }
     Invocation.Outcome outcome =
-        invocation.run(emitted -> {
-          RecordEventContext context = new RecordEventContext(function.name(), record, producer, emitted);
-          Object result =
-              function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
-                  ? function.method().invoke(bean, event, context)
-                  : function.method().invoke(bean, event);
-          if (result != null && function.outputTopic() != null) {
-            context.emit(function.outputTopic(), result);
-          }
-        });
+        invocation.run(
+            emitted -> {
+              RecordEventContext context =
+                  new RecordEventContext(function.name(), record, producer, emitted);
+              Object result =
+                  function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
+                      ? function.method().invoke(bean, event, context)
+                      : function.method().invoke(bean, event);
+              if (result != null && function.outputTopic() != null) {
+                context.emit(function.outputTopic(), result);
+              }
+            });
     if (outcome.succeeded()) {
       pending.addAll(outcome.emitted());
     } else {
-      LOG.warn("Function {} failed on {}-{}@{} after {} attempts: {}", function.name(), record.topic(), record.partition(),
-          record.offset(), outcome.attempts(), outcome.failure().toString());
-      pending.add(deadLetters.publish(function, record, Stage.INVOKE, outcome.failure(), outcome.attempts()));
+      LOG.warn(
+          "Function {} failed on {}-{}@{} after {} attempts: {}",
+          function.name(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          outcome.attempts(),
+          outcome.failure().toString());
+      pending.add(
+          deadLetters.publish(
+              function, record, Stage.INVOKE, outcome.failure(), outcome.attempts()));
     }
   }
 
-  private void handleBatch(List<ConsumerRecord<byte[], byte[]>> batch, List<Future<RecordMetadata>> pending) throws InterruptedException {
+  private void handleBatch(
+      List<ConsumerRecord<byte[], byte[]>> batch, List<Future<RecordMetadata>> pending)
+      throws InterruptedException {
     List<Object> events = new ArrayList<>(batch.size());
     List<ConsumerRecord<byte[], byte[]>> decoded = new ArrayList<>(batch.size());
     for (ConsumerRecord<byte[], byte[]> record : batch) {
@@ -146,33 +161,47 @@ final class ConsumerLoop implements Runnable {
     if (events.isEmpty()) {
       return;
     }
-    Invocation.Outcome outcome = invocation.run(emitted -> function.method().invoke(bean, List.copyOf(events)));
+    Invocation.Outcome outcome =
+        invocation.run(emitted -> function.method().invoke(bean, List.copyOf(events)));
     if (!outcome.succeeded()) {
-      LOG.warn("Batch function {} failed on {} records after {} attempts: {}", function.name(), decoded.size(),
-          outcome.attempts(), outcome.failure().toString());
+      LOG.warn(
+          "Batch function {} failed on {} records after {} attempts: {}",
+          function.name(),
+          decoded.size(),
+          outcome.attempts(),
+          outcome.failure().toString());
       for (ConsumerRecord<byte[], byte[]> record : decoded) {
-        pending.add(deadLetters.publish(function, record, Stage.INVOKE, outcome.failure(), outcome.attempts()));
+        pending.add(
+            deadLetters.publish(
+                function, record, Stage.INVOKE, outcome.failure(), outcome.attempts()));
       }
     }
   }
 
-  private boolean allAcknowledged(List<Future<RecordMetadata>> pending) throws InterruptedException {
+  private boolean allAcknowledged(List<Future<RecordMetadata>> pending)
+      throws InterruptedException {
     boolean all = true;
     for (Future<RecordMetadata> send : pending) {
       try {
         send.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        LOG.warn("Function {}: an output was not acknowledged ({}); its input records will be handled again",
-            function.name(), e.toString());
+        LOG.warn(
+            "Function {}: an output was not acknowledged ({}); its input records will be handled again",
+            function.name(),
+            e.toString());
         all = false;
       }
     }
     return all;
   }
 
-  /** Goes back to the last committed offsets, so the records of an unacknowledged poll are handled again. */
+  /**
+   * Goes back to the last committed offsets, so the records of an unacknowledged poll are handled
+   * again.
+   */
   private void rewind(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(java.util.Set.copyOf(partitions));
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        consumer.committed(java.util.Set.copyOf(partitions));
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = committed.get(partition);
       if (offset != null) {

@@ -19,6 +19,7 @@ final class DeadLetterPublisher {
 
   /** The header names, documented in the README. */
   static final String PREFIX = "runnel.error.";
+
   static final String EXCEPTION_CLASS = PREFIX + "exception.class";
   static final String EXCEPTION_MESSAGE = PREFIX + "exception.message";
   static final String STACKTRACE = PREFIX + "stacktrace";
@@ -47,7 +48,11 @@ final class DeadLetterPublisher {
   }
 
   Future<RecordMetadata> publish(
-      FunctionDefinition function, ConsumerRecord<byte[], byte[]> record, Stage stage, Throwable failure, int attempts) {
+      FunctionDefinition function,
+      ConsumerRecord<byte[], byte[]> record,
+      Stage stage,
+      Throwable failure,
+      int attempts) {
     Headers headers = new RecordHeaders(record.headers().toArray());
     put(headers, EXCEPTION_CLASS, failure.getClass().getName());
     put(headers, EXCEPTION_MESSAGE, String.valueOf(failure.getMessage()));
@@ -61,7 +66,8 @@ final class DeadLetterPublisher {
     put(headers, FUNCTION, function.name());
     put(headers, ATTEMPTS, String.valueOf(attempts));
     put(headers, FAILED_AT, Instant.now().toString());
-    return producer.sendRaw(function.deadLetterTopicFor(record.topic()), null, record.key(), record.value(), headers);
+    return producer.sendRaw(
+        function.deadLetterTopicFor(record.topic()), null, record.key(), record.value(), headers);
   }
 
   private static void put(Headers headers, String name, String value) {
@@ -73,6 +79,8 @@ final class DeadLetterPublisher {
     StringWriter text = new StringWriter();
     failure.printStackTrace(new PrintWriter(text));
     String trace = text.toString();
-    return trace.length() <= MAX_STACKTRACE_CHARS ? trace : trace.substring(0, MAX_STACKTRACE_CHARS) + "\n\t...";
+    return trace.length() <= MAX_STACKTRACE_CHARS
+        ? trace
+        : trace.substring(0, MAX_STACKTRACE_CHARS) + "\n\t...";
   }
 }

@@ -38,7 +38,8 @@ record FunctionDefinition(
     Class<?> eventType;
     if (arguments.length == 1 && List.class.isAssignableFrom(arguments[0].getType())) {
       shape = FunctionShape.BATCH;
-      eventType = arguments[0].getFirstTypeVariable().<Class<?>>map(Argument::getType).orElse(Object.class);
+      eventType =
+          arguments[0].getFirstTypeVariable().<Class<?>>map(Argument::getType).orElse(Object.class);
     } else if (arguments.length == 1) {
       shape = FunctionShape.SINGLE;
       eventType = arguments[0].getType();
@@ -47,27 +48,45 @@ record FunctionDefinition(
       eventType = arguments[0].getType();
     } else {
       throw new ConfigurationException(
-          "@EventFunction " + where + " has an unsupported signature: expected handle(T), handle(T, EventContext) or handle(List<T>)");
+          "@EventFunction "
+              + where
+              + " has an unsupported signature: expected handle(T), handle(T, EventContext) or handle(List<T>)");
     }
     if (!SpecificRecord.class.isAssignableFrom(eventType) && eventType != GenericRecord.class) {
       throw new ConfigurationException(
-          "@EventFunction " + where + " takes " + eventType.getName()
+          "@EventFunction "
+              + where
+              + " takes "
+              + eventType.getName()
               + ": the event type must be a generated Avro SpecificRecord class or GenericRecord");
     }
-    String name = method.stringValue(EventFunction.class, "name").filter(s -> !s.isBlank())
-        .orElse(kebabCase(bean.getBeanType().getSimpleName()));
+    String name =
+        method
+            .stringValue(EventFunction.class, "name")
+            .filter(s -> !s.isBlank())
+            .orElse(kebabCase(bean.getBeanType().getSimpleName()));
     boolean returnsValue = !method.getReturnType().isVoid();
     if (returnsValue && shape == FunctionShape.BATCH) {
-      throw new ConfigurationException("@EventFunction " + where + " is a batch function and must return void");
+      throw new ConfigurationException(
+          "@EventFunction " + where + " is a batch function and must return void");
     }
     return new FunctionDefinition(
         name,
         List.of(method.stringValues(EventFunction.class, "topics")),
-        method.stringValue(EventFunction.class, "group").filter(s -> !s.isBlank()).orElse("runnel-" + name),
-        method.stringValue(EventFunction.class, "outputTopic").filter(s -> !s.isBlank()).orElse(null),
+        method
+            .stringValue(EventFunction.class, "group")
+            .filter(s -> !s.isBlank())
+            .orElse("runnel-" + name),
+        method
+            .stringValue(EventFunction.class, "outputTopic")
+            .filter(s -> !s.isBlank())
+            .orElse(null),
         method.intValue(EventFunction.class, "maxAttempts").orElse(3),
         method.longValue(EventFunction.class, "retryBackoffMs").orElse(100),
-        method.stringValue(EventFunction.class, "deadLetterTopic").filter(s -> !s.isBlank()).orElse(null),
+        method
+            .stringValue(EventFunction.class, "deadLetterTopic")
+            .filter(s -> !s.isBlank())
+            .orElse(null),
         shape,
         eventType,
         bean,
@@ -96,17 +115,23 @@ record FunctionDefinition(
   /** Checks the settings, naming the key (or annotation attribute) that is wrong. */
   FunctionDefinition validated(String prefix) {
     if (topics.isEmpty() || topics.stream().anyMatch(String::isBlank)) {
-      throw new ConfigurationException(prefix + "topics must name at least one topic (function " + name + ")");
+      throw new ConfigurationException(
+          prefix + "topics must name at least one topic (function " + name + ")");
     }
     if (maxAttempts < 1) {
-      throw new ConfigurationException(prefix + "max-attempts must be at least 1, was " + maxAttempts);
+      throw new ConfigurationException(
+          prefix + "max-attempts must be at least 1, was " + maxAttempts);
     }
     if (retryBackoffMs < 0) {
-      throw new ConfigurationException(prefix + "retry-backoff-ms must not be negative, was " + retryBackoffMs);
+      throw new ConfigurationException(
+          prefix + "retry-backoff-ms must not be negative, was " + retryBackoffMs);
     }
     if (!method.getReturnType().isVoid() && outputTopic == null) {
       throw new ConfigurationException(
-          prefix + "output-topic is not set, but function " + name + " returns a value: set outputTopic on @EventFunction or in configuration");
+          prefix
+              + "output-topic is not set, but function "
+              + name
+              + " returns a value: set outputTopic on @EventFunction or in configuration");
     }
     return this;
   }

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a {@link ConsumerLoop} for every function once the context has started, after checking
- * the settings, and stops them (letting each finish and commit the records in hand) when it closes.
+ * Starts a {@link ConsumerLoop} for every function once the context has started, after checking the
+ * settings, and stops them (letting each finish and commit the records in hand) when it closes.
  */
 @Singleton
 @Requires(property = "runnel.runtime.enabled", notEquals = "false")
@@ -68,12 +68,14 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     kafka.validate();
     registry.validate();
     SchemaRegistryClient client =
-        new SchemaRegistryClient(registry.getUrl(), registry.getRequestTimeout(), registry.getBasicAuthUserInfo());
+        new SchemaRegistryClient(
+            registry.getUrl(), registry.getRequestTimeout(), registry.getBasicAuthUserInfo());
     producer =
         new OutputProducer(
             kafka.getBootstrapServers(),
             kafka.getProducer(),
-            new AvroSerializer(client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false));
+            new AvroSerializer(
+                client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false));
     DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer);
     for (FunctionDefinition function : functions) {
       ConsumerLoop loop =
@@ -86,27 +88,43 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
               deadLetters);
       loops.add(loop);
       threads.add(Thread.ofPlatform().name("runnel-" + function.name()).start(loop));
-      LOG.info("Function {} consuming {} as group {}", function.name(), function.topics(), function.group());
+      LOG.info(
+          "Function {} consuming {} as group {}",
+          function.name(),
+          function.topics(),
+          function.group());
     }
   }
 
-  /** The enabled functions with their configuration overrides; an override for no known function fails start-up. */
+  /**
+   * The enabled functions with their configuration overrides; an override for no known function
+   * fails start-up.
+   */
   private List<FunctionDefinition> resolveFunctions() {
     Map<String, FunctionDefinition> byName = new HashMap<>();
     for (FunctionDefinition function : catalog.definitions()) {
       FunctionDefinition clash = byName.put(function.name(), function);
       if (clash != null) {
         throw new ConfigurationException(
-            "Two @EventFunction methods are named '" + function.name() + "' (" + clash.bean().getBeanType().getName() + " and "
-                + function.bean().getBeanType().getName() + "): give one of them another name");
+            "Two @EventFunction methods are named '"
+                + function.name()
+                + "' ("
+                + clash.bean().getBeanType().getName()
+                + " and "
+                + function.bean().getBeanType().getName()
+                + "): give one of them another name");
       }
     }
     Map<String, FunctionSettings> settingsByName =
-        overrides.stream().collect(Collectors.toMap(FunctionSettings::getName, Function.identity()));
+        overrides.stream()
+            .collect(Collectors.toMap(FunctionSettings::getName, Function.identity()));
     for (String name : settingsByName.keySet()) {
       if (!byName.containsKey(name)) {
         throw new ConfigurationException(
-            "runnel.functions." + name + " configures no known function; the functions are " + byName.keySet());
+            "runnel.functions."
+                + name
+                + " configures no known function; the functions are "
+                + byName.keySet());
       }
     }
     List<FunctionDefinition> enabled = new ArrayList<>();

@@ -24,7 +24,8 @@ final class RecordDecoder {
    */
   Object decode(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
-      throw new SerializationException("The record has a null value (a tombstone) where an event is required");
+      throw new SerializationException(
+          "The record has a null value (a tombstone) where an event is required");
     }
     return deserializer.deserialize(record.topic(), record.value());
   }

@@ -4,14 +4,15 @@ import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 
-/** The {@link EventContext} of one record; remembers what was emitted so the commit can wait for it. */
+/**
+ * The {@link EventContext} of one record; remembers what was emitted so the commit can wait for it.
+ */
 final class RecordEventContext implements EventContext, Emitter {
 
   private final String functionName;
@@ -19,7 +20,11 @@ final class RecordEventContext implements EventContext, Emitter {
   private final OutputProducer producer;
   private final List<Future<RecordMetadata>> emitted;
 
-  RecordEventContext(String functionName, ConsumerRecord<byte[], byte[]> record, OutputProducer producer, List<Future<RecordMetadata>> emitted) {
+  RecordEventContext(
+      String functionName,
+      ConsumerRecord<byte[], byte[]> record,
+      OutputProducer producer,
+      List<Future<RecordMetadata>> emitted) {
     this.functionName = functionName;
     this.record = record;
     this.producer = producer;
@@ -28,7 +33,9 @@ final class RecordEventContext implements EventContext, Emitter {
 
   @Override
   public void emit(String topic, String key, Object value) {
-    emitted.add(producer.sendEvent(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    emitted.add(
+        producer.sendEvent(
+            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
   }
 
   @Override
