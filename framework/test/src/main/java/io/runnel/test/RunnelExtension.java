@@ -11,11 +11,14 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The JUnit 5 extension behind {@link RunnelTest}. */
 public final class RunnelExtension
     implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RunnelExtension.class);
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(RunnelExtension.class);
 
@@ -38,9 +41,15 @@ public final class RunnelExtension
             .getOrComputeIfAbsent(
                 SharedInfrastructure.class,
                 key -> {
+                  long started = System.nanoTime();
                   TestBroker broker = TestBroker.start();
-                  return new SharedInfrastructure(
-                      broker, DevSchemaRegistry.start(broker.bootstrapServers(), 0));
+                  SharedInfrastructure infrastructure =
+                      new SharedInfrastructure(
+                          broker, DevSchemaRegistry.start(broker.bootstrapServers(), 0));
+                  LOG.info(
+                      "Broker and registry ready in {} ms",
+                      (System.nanoTime() - started) / 1_000_000);
+                  return infrastructure;
                 },
                 SharedInfrastructure.class);
     RunnelTest settings =
@@ -63,8 +72,13 @@ public final class RunnelExtension
         properties.put(
             property.substring(0, separator).trim(), property.substring(separator + 1).trim());
       }
+      long started = System.nanoTime();
       applicationContext =
           ApplicationContext.builder().environments("test").properties(properties).start();
+      LOG.info(
+          "Context for {} started in {} ms",
+          context.getRequiredTestClass().getSimpleName(),
+          (System.nanoTime() - started) / 1_000_000);
     }
     RunnelTestKit kit =
         new RunnelTestKit(
