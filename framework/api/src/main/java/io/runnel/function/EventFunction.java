@@ -24,10 +24,13 @@ import java.lang.annotation.Target;
  *       order
  * </ul>
  *
- * <p>Delivery is at-least-once: an input offset is committed only after the method returned and
- * every record it emitted was acknowledged by Kafka. A method that keeps throwing after {@link
- * #maxAttempts()} sends the record to the dead-letter topic. Every attribute can be overridden in
- * configuration under {@code runnel.functions.<name>.*}.
+ * <p>Records are handled on virtual threads with up to {@link #maxConcurrency()} invocations at
+ * once, keeping the order of records with the same key ({@link #ordering()}). Delivery is
+ * at-least-once: an input offset is committed only after the method returned for it and for every
+ * record before it in its partition, and every record they emitted was acknowledged by Kafka. A
+ * method that keeps throwing after {@link #maxAttempts()} sends the record to the dead-letter
+ * topic. Every attribute can be overridden in configuration under {@code
+ * runnel.functions.<name>.*}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -50,11 +53,43 @@ public @interface EventFunction {
   /** Where a returned value is published; required when the method returns a value. */
   String outputTopic() default "";
 
+  /** Which records may run concurrently: by default those with different keys. */
+  Ordering ordering() default Ordering.KEY;
+
+  /** How many invocations of this function may run at once in one instance. */
+  int maxConcurrency() default 1000;
+
+  /**
+   * How many records one instance holds (running, waiting for their key, or finished but not yet
+   * committable); above it the consumer pauses its partitions until half of them are done.
+   */
+  int maxBufferedRecords() default 10_000;
+
+  /** An invocation running longer is interrupted and counts as a failed attempt; 0 for none. */
+  long timeoutMs() default 60_000;
+
   /** How often an invocation is tried before the record goes to the dead-letter topic. */
   int maxAttempts() default 3;
 
-  /** The pause before the first retry, doubled before each further one. */
+  /** The pause before the first retry. */
   long retryBackoffMs() default 100;
+
+  /** Each further pause is the previous one times this. */
+  double retryMultiplier() default 2.0;
+
+  /** No pause is longer than this. */
+  long maxRetryBackoffMs() default 30_000;
+
+  /** Each pause varies randomly by up to this fraction, so that retries of many keys spread out. */
+  double retryJitter() default 0.2;
+
+  /**
+   * Only these exceptions (and subclasses) are retried; empty means all but {@link #noRetryOn()}.
+   */
+  Class<? extends Throwable>[] retryOn() default {};
+
+  /** These exceptions (and subclasses) send the record to the dead-letter topic at once. */
+  Class<? extends Throwable>[] noRetryOn() default {};
 
   /** The dead-letter topic; defaults to {@code <input-topic>.dlq}. */
   String deadLetterTopic() default "";

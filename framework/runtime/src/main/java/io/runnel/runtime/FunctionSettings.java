@@ -20,6 +20,15 @@ public class FunctionSettings {
   @Nullable private Integer maxAttempts;
   @Nullable private Long retryBackoffMs;
   @Nullable private String deadLetterTopic;
+  @Nullable private io.runnel.function.Ordering ordering;
+  @Nullable private Integer maxConcurrency;
+  @Nullable private Integer maxBufferedRecords;
+  @Nullable private Long timeoutMs;
+  @Nullable private Double retryMultiplier;
+  @Nullable private Long maxRetryBackoffMs;
+  @Nullable private Double retryJitter;
+  @Nullable private List<String> retryOn;
+  @Nullable private List<String> noRetryOn;
 
   public FunctionSettings(@Parameter String name) {
     this.name = name;
@@ -91,5 +100,86 @@ public class FunctionSettings {
 
   public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
     this.deadLetterTopic = deadLetterTopic;
+  }
+
+  @Nullable
+  public io.runnel.function.Ordering getOrdering() {
+    return ordering;
+  }
+
+  public void setOrdering(@Nullable io.runnel.function.Ordering ordering) {
+    this.ordering = ordering;
+  }
+
+  @Nullable
+  public Integer getMaxConcurrency() {
+    return maxConcurrency;
+  }
+
+  public void setMaxConcurrency(@Nullable Integer maxConcurrency) {
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  @Nullable
+  public Integer getMaxBufferedRecords() {
+    return maxBufferedRecords;
+  }
+
+  public void setMaxBufferedRecords(@Nullable Integer maxBufferedRecords) {
+    this.maxBufferedRecords = maxBufferedRecords;
+  }
+
+  @Nullable
+  public Long getTimeoutMs() {
+    return timeoutMs;
+  }
+
+  public void setTimeoutMs(@Nullable Long timeoutMs) {
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Nullable
+  public Double getRetryMultiplier() {
+    return retryMultiplier;
+  }
+
+  public void setRetryMultiplier(@Nullable Double retryMultiplier) {
+    this.retryMultiplier = retryMultiplier;
+  }
+
+  @Nullable
+  public Long getMaxRetryBackoffMs() {
+    return maxRetryBackoffMs;
+  }
+
+  public void setMaxRetryBackoffMs(@Nullable Long maxRetryBackoffMs) {
+    this.maxRetryBackoffMs = maxRetryBackoffMs;
+  }
+
+  @Nullable
+  public Double getRetryJitter() {
+    return retryJitter;
+  }
+
+  public void setRetryJitter(@Nullable Double retryJitter) {
+    this.retryJitter = retryJitter;
+  }
+
+  @Nullable
+  public List<String> getRetryOn() {
+    return retryOn;
+  }
+
+  public void setRetryOn(@Nullable List<String> retryOn) {
+    this.retryOn = retryOn;
+  }
+
+  @Nullable
+  public List<String> getNoRetryOn() {
+    return noRetryOn;
+  }
+
+  public void setNoRetryOn(@Nullable List<String> noRetryOn) {
+    this.noRetryOn = noRetryOn;
   }
 }

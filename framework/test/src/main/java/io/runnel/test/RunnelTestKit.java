@@ -186,7 +186,8 @@ public final class RunnelTestKit implements AutoCloseable {
         record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
         value,
         record.value(),
-        headers);
+        headers,
+        record.headers());
   }
 
   @Override

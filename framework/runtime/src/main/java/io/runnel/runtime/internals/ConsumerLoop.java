@@ -1,218 +1,198 @@
 package io.runnel.runtime.internals;
 
-import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data path of one function: poll, decode, invoke, emit, dead-letter, then commit.
+ * The consumer thread of one function: polls, hands each record to the {@link RecordProcessor}
+ * (which runs it on a virtual thread in key order), keeps an {@link OffsetTracker} per partition,
+ * and commits each partition's finished prefix periodically, on revoke and on shutdown.
  *
- * <p>Each poll's records are handled partition by partition in offset order. The offsets are
- * committed only once every output and dead letter of the poll was acknowledged; if one was not,
- * the partitions are rewound to their committed offsets and the records handled again
- * (at-least-once). A record that cannot be decoded or keeps failing goes to the dead-letter topic
- * and the partition moves on.
+ * <p>When more than {@code maxBufferedRecords} records are held, the assigned partitions are paused
+ * (polling goes on, so the consumer stays in its group) and resumed once half are done.
  */
 final class ConsumerLoop implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   private final FunctionDefinition function;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final RecordDecoder decoder;
-  private final Object bean;
-  private final OutputProducer producer;
-  private final DeadLetterPublisher deadLetters;
-  private final Invocation invocation;
+  private final RecordProcessor processor;
+  private final Duration commitInterval;
+  private final Duration drainTimeout;
+  private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+  private boolean paused;
+  private long lastCommitNanos = System.nanoTime();
   private volatile boolean running = true;
 
   ConsumerLoop(
       FunctionDefinition function,
       KafkaConsumer<byte[], byte[]> consumer,
-      RecordDecoder decoder,
-      Object bean,
-      OutputProducer producer,
-      DeadLetterPublisher deadLetters) {
+      RecordProcessor processor,
+      Duration commitInterval,
+      Duration drainTimeout) {
     this.function = function;
     this.consumer = consumer;
-    this.decoder = decoder;
-    this.bean = bean;
-    this.producer = producer;
-    this.deadLetters = deadLetters;
-    this.invocation =
-        new Invocation(new RetryPolicy(function.maxAttempts(), function.retryBackoffMs()));
+    this.processor = processor;
+    this.commitInterval = commitInterval;
+    this.drainTimeout = drainTimeout;
   }
 
   @Override
   public void run() {
     try {
-      consumer.subscribe(function.topics(), new RebalanceLogger());
+      consumer.subscribe(function.topics(), new Rebalances());
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-        if (!records.isEmpty()) {
-          handle(records);
+        take(consumer.poll(POLL_TIMEOUT));
+        applyBackpressure();
+        if (System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
+          commit(trackers.keySet(), false);
         }
       }
+      awaitDrained(trackers.keySet());
+      commit(trackers.keySet(), true);
     } catch (WakeupException e) {
-      // stop() woke the consumer up: leave the loop.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+      LOG.warn("Function {} aborted; records not committed will be handled again", function.name());
+    } catch (KafkaException e) {
       LOG.error("Function {} stopped consuming: {}", function.name(), e.toString(), e);
     } finally {
       consumer.close(Duration.ofSeconds(10));
     }
   }
 
-  private void handle(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
-    List<Future<RecordMetadata>> pending = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+  private void take(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+      OffsetTracker tracker = trackers.computeIfAbsent(partition, p -> new OffsetTracker());
+      List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+      List<RecordWork> works = new ArrayList<>(polled.size());
+      for (ConsumerRecord<byte[], byte[]> record : polled) {
+        RecordWork work = new RecordWork(record, processor);
+        tracker.taken(work);
+        works.add(work);
+      }
       if (function.shape() == FunctionShape.BATCH) {
-        handleBatch(batch, pending);
+        processor.submitBatch(works);
       } else {
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-          handleOne(record, pending);
-        }
+        works.forEach(processor::submit);
       }
-      next.put(partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
-    }
-    if (allAcknowledged(pending)) {
-      consumer.commitSync(next);
-    } else {
-      rewind(records.partitions());
     }
   }
 
-  private void handleOne(
-      ConsumerRecord<byte[], byte[]> record, List<Future<RecordMetadata>> pending)
-      throws InterruptedException {
-    Object event;
-    try {
-      event = decoder.decode(record);
-    } catch (RuntimeException e) {
-      pending.add(deadLetters.publish(function, record, Stage.DECODE, e, 0));
+  private void applyBackpressure() {
+    int buffered = 0;
+    for (OffsetTracker tracker : trackers.values()) {
+      tracker.committable();
+      buffered += tracker.buffered();
+    }
+    if (!paused && buffered >= function.maxBufferedRecords()) {
+      consumer.pause(consumer.assignment());
+      paused = true;
+      LOG.debug("Function {} holds {} records: partitions paused", function.name(), buffered);
+    } else if (paused && buffered <= function.maxBufferedRecords() / 2) {
+      consumer.resume(consumer.paused());
+      paused = false;
+      LOG.debug("Function {} holds {} records: partitions resumed", function.name(), buffered);
+    }
+  }
+
+  /** Commits the finished prefix of each partition that moved since its last commit. */
+  private void commit(Collection<TopicPartition> partitions, boolean sync) {
+    lastCommitNanos = System.nanoTime();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      OffsetTracker tracker = trackers.get(partition);
+      OptionalLong next = tracker == null ? OptionalLong.empty() : tracker.committable();
+      next.ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset)));
+    }
+    if (offsets.isEmpty()) {
       return;
     }
-    Invocation.Outcome outcome =
-        invocation.run(
-            emitted -> {
-              RecordEventContext context =
-                  new RecordEventContext(function.name(), record, producer, emitted);
-              Object result =
-                  function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
-                      ? function.method().invoke(bean, event, context)
-                      : function.method().invoke(bean, event);
-              if (result != null && function.outputTopic() != null) {
-                context.emit(function.outputTopic(), result);
-              }
-            });
-    if (outcome.succeeded()) {
-      pending.addAll(outcome.emitted());
-    } else {
-      LOG.warn(
-          "Function {} failed on {}-{}@{} after {} attempts: {}",
-          function.name(),
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          outcome.attempts(),
-          outcome.failure().toString());
-      pending.add(
-          deadLetters.publish(
-              function, record, Stage.INVOKE, outcome.failure(), outcome.attempts()));
-    }
-  }
-
-  private void handleBatch(
-      List<ConsumerRecord<byte[], byte[]>> batch, List<Future<RecordMetadata>> pending)
-      throws InterruptedException {
-    List<Object> events = new ArrayList<>(batch.size());
-    List<ConsumerRecord<byte[], byte[]>> decoded = new ArrayList<>(batch.size());
-    for (ConsumerRecord<byte[], byte[]> record : batch) {
+    if (sync) {
       try {
-        events.add(decoder.decode(record));
-        decoded.add(record);
-      } catch (RuntimeException e) {
-        pending.add(deadLetters.publish(function, record, Stage.DECODE, e, 0));
-      }
-    }
-    if (events.isEmpty()) {
-      return;
-    }
-    Invocation.Outcome outcome =
-        invocation.run(emitted -> function.method().invoke(bean, List.copyOf(events)));
-    if (!outcome.succeeded()) {
-      LOG.warn(
-          "Batch function {} failed on {} records after {} attempts: {}",
-          function.name(),
-          decoded.size(),
-          outcome.attempts(),
-          outcome.failure().toString());
-      for (ConsumerRecord<byte[], byte[]> record : decoded) {
-        pending.add(
-            deadLetters.publish(
-                function, record, Stage.INVOKE, outcome.failure(), outcome.attempts()));
-      }
-    }
-  }
-
-  private boolean allAcknowledged(List<Future<RecordMetadata>> pending)
-      throws InterruptedException {
-    boolean all = true;
-    for (Future<RecordMetadata> send : pending) {
-      try {
-        send.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
+        consumer.commitSync(offsets);
+        markCommitted(offsets);
+      } catch (WakeupException e) {
+        throw e;
+      } catch (KafkaException e) {
         LOG.warn(
-            "Function {}: an output was not acknowledged ({}); its input records will be handled again",
+            "Function {}: commit of {} failed; those records will be handled again: {}",
             function.name(),
+            offsets,
             e.toString());
-        all = false;
       }
+    } else {
+      consumer.commitAsync(
+          offsets,
+          (committed, failure) -> {
+            if (failure == null) {
+              markCommitted(committed);
+            } else {
+              LOG.debug(
+                  "Function {}: commit failed, retried at the next interval: {}",
+                  function.name(),
+                  failure.toString());
+            }
+          });
     }
-    return all;
+  }
+
+  private void markCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach(
+        (partition, offset) -> {
+          OffsetTracker tracker = trackers.get(partition);
+          if (tracker != null) {
+            tracker.committed(offset.offset());
+          }
+        });
   }
 
   /**
-   * Goes back to the last committed offsets, so the records of an unacknowledged poll are handled
-   * again.
+   * Waits until every record taken from {@code partitions} is finished, or the drain timeout
+   * passes.
    */
-  private void rewind(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        consumer.committed(java.util.Set.copyOf(partitions));
-    for (TopicPartition partition : partitions) {
-      OffsetAndMetadata offset = committed.get(partition);
-      if (offset != null) {
-        consumer.seek(partition, offset);
-      } else {
-        consumer.seekToBeginning(List.of(partition));
+  private void awaitDrained(Collection<TopicPartition> partitions) {
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    for (TopicPartition partition : List.copyOf(partitions)) {
+      OffsetTracker tracker = trackers.get(partition);
+      while (tracker != null && !tracker.drained() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (tracker != null && !tracker.drained()) {
+        LOG.warn(
+            "Function {}: {} records of {} still running after {}; they will be handled again by the next owner",
+            function.name(),
+            tracker.buffered(),
+            partition,
+            drainTimeout);
       }
     }
   }
 
-  /** Asks the loop to stop once the records in hand are handled and committed. */
+  /**
+   * Asks the loop to stop: it stops polling, waits for the records it holds, commits and leaves the
+   * group.
+   */
   void stop() {
     running = false;
   }
@@ -223,15 +203,34 @@ final class ConsumerLoop implements Runnable {
     consumer.wakeup();
   }
 
-  private final class RebalanceLogger implements ConsumerRebalanceListener {
+  /**
+   * On revoke: finish and commit the revoked partitions' records before they move to another
+   * consumer.
+   */
+  private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("Function {} assigned {}", function.name(), partitions);
+      if (paused) {
+        consumer.pause(partitions);
+      }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       LOG.info("Function {} revoked {}", function.name(), partitions);
+      awaitDrained(partitions);
+      commit(partitions, true);
+      partitions.forEach(trackers::remove);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn(
+          "Function {} lost {}; records not committed will be handled again",
+          function.name(),
+          partitions);
+      partitions.forEach(trackers::remove);
     }
   }
 }

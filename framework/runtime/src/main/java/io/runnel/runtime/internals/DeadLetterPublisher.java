@@ -1,37 +1,22 @@
 package io.runnel.runtime.internals;
 
+import io.runnel.runtime.DeadLetterHeaderStyle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.Future;
+import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Sends a record that could not be handled to its dead-letter topic: the original key, value bytes
- * and headers, plus {@code runnel.error.*} headers saying why, where it came from and when it
- * failed.
+ * and headers, plus headers saying why, where it came from and when it failed, named in the
+ * configured {@link DeadLetterHeaderStyle}.
  */
 final class DeadLetterPublisher {
-
-  /** The header names, documented in the README. */
-  static final String PREFIX = "runnel.error.";
-
-  static final String EXCEPTION_CLASS = PREFIX + "exception.class";
-  static final String EXCEPTION_MESSAGE = PREFIX + "exception.message";
-  static final String STACKTRACE = PREFIX + "stacktrace";
-  static final String STAGE = PREFIX + "stage";
-  static final String ORIGINAL_TOPIC = PREFIX + "original.topic";
-  static final String ORIGINAL_PARTITION = PREFIX + "original.partition";
-  static final String ORIGINAL_OFFSET = PREFIX + "original.offset";
-  static final String ORIGINAL_TIMESTAMP = PREFIX + "original.timestamp";
-  static final String CONSUMER_GROUP = PREFIX + "consumer.group";
-  static final String FUNCTION = PREFIX + "function";
-  static final String ATTEMPTS = PREFIX + "attempts";
-  static final String FAILED_AT = PREFIX + "failed.at";
 
   private static final int MAX_STACKTRACE_CHARS = 4000;
 
@@ -42,37 +27,115 @@ final class DeadLetterPublisher {
   }
 
   private final OutputProducer producer;
+  private final DeadLetterHeaderStyle style;
 
-  DeadLetterPublisher(OutputProducer producer) {
+  DeadLetterPublisher(OutputProducer producer, DeadLetterHeaderStyle style) {
     this.producer = producer;
+    this.style = style;
   }
 
-  Future<RecordMetadata> publish(
+  /** Sends the dead letter; {@code work} finishes only once Kafka acknowledged it. */
+  void publish(
+      FunctionDefinition function, RecordWork work, Stage stage, Throwable failure, int attempts) {
+    ConsumerRecord<byte[], byte[]> record = work.record();
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    switch (style) {
+      case RUNNEL -> runnelHeaders(headers, function, record, stage, failure, attempts);
+      case SPRING -> springHeaders(headers, function, record, failure);
+      case SMALLRYE -> smallRyeHeaders(headers, record, failure);
+      case CONNECT -> connectHeaders(headers, function, record, stage, failure);
+    }
+    producer.sendRaw(
+        function.deadLetterTopicFor(record.topic()), record.key(), record.value(), headers, work);
+  }
+
+  private static void runnelHeaders(
+      Headers headers,
       FunctionDefinition function,
       ConsumerRecord<byte[], byte[]> record,
       Stage stage,
       Throwable failure,
       int attempts) {
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    put(headers, EXCEPTION_CLASS, failure.getClass().getName());
-    put(headers, EXCEPTION_MESSAGE, String.valueOf(failure.getMessage()));
-    put(headers, STACKTRACE, trimmedStackTrace(failure));
-    put(headers, STAGE, stage.name().toLowerCase(java.util.Locale.ROOT));
-    put(headers, ORIGINAL_TOPIC, record.topic());
-    put(headers, ORIGINAL_PARTITION, String.valueOf(record.partition()));
-    put(headers, ORIGINAL_OFFSET, String.valueOf(record.offset()));
-    put(headers, ORIGINAL_TIMESTAMP, String.valueOf(record.timestamp()));
-    put(headers, CONSUMER_GROUP, function.group());
-    put(headers, FUNCTION, function.name());
-    put(headers, ATTEMPTS, String.valueOf(attempts));
-    put(headers, FAILED_AT, Instant.now().toString());
-    return producer.sendRaw(
-        function.deadLetterTopicFor(record.topic()), null, record.key(), record.value(), headers);
+    put(headers, "runnel.error.exception.class", failure.getClass().getName());
+    put(headers, "runnel.error.exception.message", String.valueOf(failure.getMessage()));
+    put(headers, "runnel.error.stacktrace", trimmedStackTrace(failure));
+    put(headers, "runnel.error.stage", stage.name().toLowerCase(Locale.ROOT));
+    put(headers, "runnel.error.original.topic", record.topic());
+    put(headers, "runnel.error.original.partition", String.valueOf(record.partition()));
+    put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
+    put(headers, "runnel.error.original.timestamp", String.valueOf(record.timestamp()));
+    put(headers, "runnel.error.consumer.group", function.group());
+    put(headers, "runnel.error.function", function.name());
+    put(headers, "runnel.error.attempts", String.valueOf(attempts));
+    put(headers, "runnel.error.failed.at", Instant.now().toString());
+  }
+
+  private static void springHeaders(
+      Headers headers,
+      FunctionDefinition function,
+      ConsumerRecord<byte[], byte[]> record,
+      Throwable failure) {
+    put(headers, "kafka_dlt-exception-fqcn", failure.getClass().getName());
+    if (failure.getCause() != null) {
+      put(headers, "kafka_dlt-exception-cause-fqcn", failure.getCause().getClass().getName());
+    }
+    put(headers, "kafka_dlt-exception-message", String.valueOf(failure.getMessage()));
+    put(headers, "kafka_dlt-exception-stacktrace", trimmedStackTrace(failure));
+    put(headers, "kafka_dlt-original-topic", record.topic());
+    put(
+        headers,
+        "kafka_dlt-original-partition",
+        ByteBuffer.allocate(4).putInt(record.partition()).array());
+    put(
+        headers,
+        "kafka_dlt-original-offset",
+        ByteBuffer.allocate(8).putLong(record.offset()).array());
+    put(
+        headers,
+        "kafka_dlt-original-timestamp",
+        ByteBuffer.allocate(8).putLong(record.timestamp()).array());
+    put(headers, "kafka_dlt-original-timestamp-type", record.timestampType().toString());
+    put(headers, "kafka_dlt-original-consumer-group", function.group());
+  }
+
+  private static void smallRyeHeaders(
+      Headers headers, ConsumerRecord<byte[], byte[]> record, Throwable failure) {
+    put(headers, "dead-letter-exception-class-name", failure.getClass().getName());
+    put(headers, "dead-letter-reason", String.valueOf(failure.getMessage()));
+    if (failure.getCause() != null) {
+      put(headers, "dead-letter-cause-class-name", failure.getCause().getClass().getName());
+      put(headers, "dead-letter-cause", String.valueOf(failure.getCause().getMessage()));
+    }
+    put(headers, "dead-letter-topic", record.topic());
+    put(headers, "dead-letter-partition", String.valueOf(record.partition()));
+    put(headers, "dead-letter-offset", String.valueOf(record.offset()));
+  }
+
+  private static void connectHeaders(
+      Headers headers,
+      FunctionDefinition function,
+      ConsumerRecord<byte[], byte[]> record,
+      Stage stage,
+      Throwable failure) {
+    put(headers, "__connect.errors.topic", record.topic());
+    put(headers, "__connect.errors.partition", String.valueOf(record.partition()));
+    put(headers, "__connect.errors.offset", String.valueOf(record.offset()));
+    put(headers, "__connect.errors.connector.name", function.name());
+    put(headers, "__connect.errors.task.id", "0");
+    put(headers, "__connect.errors.stage", stage == Stage.DECODE ? "VALUE_CONVERTER" : "TASK_PUT");
+    put(headers, "__connect.errors.class.name", function.bean().getBeanType().getName());
+    put(headers, "__connect.errors.exception.class.name", failure.getClass().getName());
+    put(headers, "__connect.errors.exception.message", String.valueOf(failure.getMessage()));
+    put(headers, "__connect.errors.exception.stacktrace", trimmedStackTrace(failure));
   }
 
   private static void put(Headers headers, String name, String value) {
+    put(headers, name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void put(Headers headers, String name, byte[] value) {
     headers.remove(name);
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    headers.add(name, value);
   }
 
   private static String trimmedStackTrace(Throwable failure) {

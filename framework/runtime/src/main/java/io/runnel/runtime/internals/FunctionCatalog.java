@@ -17,14 +17,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @Requires(property = "runnel.runtime.enabled", notEquals = "false")
 final class FunctionCatalog implements ExecutableMethodProcessor<EventFunction> {
 
-  private final List<FunctionDefinition> definitions = new CopyOnWriteArrayList<>();
+  /** A handler method found in the bean metadata. */
+  record FoundFunction(BeanDefinition<?> bean, ExecutableMethod<?, ?> method) {
+    String name() {
+      return FunctionDefinition.nameOf(bean, method);
+    }
+  }
+
+  private final List<FoundFunction> found = new CopyOnWriteArrayList<>();
 
   @Override
   public void process(BeanDefinition<?> beanDefinition, ExecutableMethod<?, ?> method) {
-    definitions.add(FunctionDefinition.of(beanDefinition, method));
+    found.add(new FoundFunction(beanDefinition, method));
   }
 
-  List<FunctionDefinition> definitions() {
-    return List.copyOf(definitions);
+  List<FoundFunction> found() {
+    return List.copyOf(found);
   }
 }

@@ -6,7 +6,9 @@ import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
 import io.runnel.function.EventContext;
 import io.runnel.function.EventFunction;
+import io.runnel.function.Ordering;
 import io.runnel.runtime.FunctionSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.GenericRecord;
@@ -14,25 +16,48 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One function as it will run: the handler method with its shape and event type, and its settings
- * (annotation attributes with configuration overrides applied).
+ * (the annotation's attributes with {@code runnel.functions.<name>.*} applied), checked.
  */
 record FunctionDefinition(
     String name,
     List<String> topics,
     String group,
     String outputTopic,
-    int maxAttempts,
-    long retryBackoffMs,
     String deadLetterTopic,
+    Ordering ordering,
+    int maxConcurrency,
+    int maxBufferedRecords,
+    long timeoutMs,
+    RetryPolicy retryPolicy,
     FunctionShape shape,
     Class<?> eventType,
     BeanDefinition<?> bean,
     ExecutableMethod<Object, Object> method) {
 
-  /** Reads the annotation and checks the method's signature, naming the method when it is wrong. */
+  /** The function's name: the annotation's, or the bean class name in kebab-case. */
+  static String nameOf(BeanDefinition<?> bean, ExecutableMethod<?, ?> method) {
+    return method
+        .stringValue(EventFunction.class, "name")
+        .filter(s -> !s.isBlank())
+        .orElseGet(
+            () ->
+                bean.getBeanType()
+                    .getSimpleName()
+                    .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                    .toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Reads the annotation, applies {@code overrides} (may be null) and checks the result, naming the
+   * method or the setting that is wrong.
+   */
   @SuppressWarnings("unchecked")
-  static FunctionDefinition of(BeanDefinition<?> bean, ExecutableMethod<?, ?> method) {
-    String where = bean.getBeanType().getName() + "#" + method.getMethodName();
+  static FunctionDefinition of(
+      BeanDefinition<?> bean, ExecutableMethod<?, ?> method, FunctionSettings overrides) {
+    String where = "@EventFunction " + bean.getBeanType().getName() + "#" + method.getMethodName();
+    String name = nameOf(bean, method);
+    String prefix = "runnel.functions." + name + ".";
+    FunctionSettings settings = overrides != null ? overrides : new FunctionSettings(name);
     Argument<?>[] arguments = method.getArguments();
     FunctionShape shape;
     Class<?> eventType;
@@ -48,91 +73,100 @@ record FunctionDefinition(
       eventType = arguments[0].getType();
     } else {
       throw new ConfigurationException(
-          "@EventFunction "
-              + where
+          where
               + " has an unsupported signature: expected handle(T), handle(T, EventContext) or handle(List<T>)");
     }
     if (!SpecificRecord.class.isAssignableFrom(eventType) && eventType != GenericRecord.class) {
       throw new ConfigurationException(
-          "@EventFunction "
-              + where
+          where
               + " takes "
               + eventType.getName()
               + ": the event type must be a generated Avro SpecificRecord class or GenericRecord");
     }
-    String name =
-        method
-            .stringValue(EventFunction.class, "name")
-            .filter(s -> !s.isBlank())
-            .orElse(kebabCase(bean.getBeanType().getSimpleName()));
     boolean returnsValue = !method.getReturnType().isVoid();
     if (returnsValue && shape == FunctionShape.BATCH) {
-      throw new ConfigurationException(
-          "@EventFunction " + where + " is a batch function and must return void");
+      throw new ConfigurationException(where + " is a batch function and must return void");
     }
-    return new FunctionDefinition(
-        name,
-        List.of(method.stringValues(EventFunction.class, "topics")),
-        method
-            .stringValue(EventFunction.class, "group")
-            .filter(s -> !s.isBlank())
-            .orElse("runnel-" + name),
-        method
-            .stringValue(EventFunction.class, "outputTopic")
-            .filter(s -> !s.isBlank())
-            .orElse(null),
-        method.intValue(EventFunction.class, "maxAttempts").orElse(3),
-        method.longValue(EventFunction.class, "retryBackoffMs").orElse(100),
-        method
-            .stringValue(EventFunction.class, "deadLetterTopic")
-            .filter(s -> !s.isBlank())
-            .orElse(null),
-        shape,
-        eventType,
-        bean,
-        (ExecutableMethod<Object, Object>) method);
-  }
-
-  /** Applies {@code runnel.functions.<name>.*} and checks the result, naming the bad setting. */
-  FunctionDefinition withOverrides(FunctionSettings settings) {
-    String prefix = "runnel.functions." + name + ".";
-    FunctionDefinition merged =
+    List<String> topics =
+        settings.getTopics() != null
+            ? List.copyOf(settings.getTopics())
+            : List.of(method.stringValues(EventFunction.class, "topics"));
+    String outputTopic =
+        pick(
+            settings.getOutputTopic(),
+            method.stringValue(EventFunction.class, "outputTopic").orElse(""));
+    RetryPolicy retryPolicy =
+        new RetryPolicy(
+            pick(settings.getMaxAttempts(), attribute(method, "maxAttempts", Integer.class)),
+            pick(settings.getRetryBackoffMs(), attribute(method, "retryBackoffMs", Long.class)),
+            pick(settings.getRetryMultiplier(), attribute(method, "retryMultiplier", Double.class)),
+            pick(
+                settings.getMaxRetryBackoffMs(),
+                attribute(method, "maxRetryBackoffMs", Long.class)),
+            pick(settings.getRetryJitter(), attribute(method, "retryJitter", Double.class)),
+            exceptionTypes(settings.getRetryOn(), method, "retryOn", prefix + "retry-on"),
+            exceptionTypes(settings.getNoRetryOn(), method, "noRetryOn", prefix + "no-retry-on"));
+    FunctionDefinition definition =
         new FunctionDefinition(
             name,
-            settings.getTopics() != null ? List.copyOf(settings.getTopics()) : topics,
-            settings.getGroup() != null ? settings.getGroup() : group,
-            settings.getOutputTopic() != null ? settings.getOutputTopic() : outputTopic,
-            settings.getMaxAttempts() != null ? settings.getMaxAttempts() : maxAttempts,
-            settings.getRetryBackoffMs() != null ? settings.getRetryBackoffMs() : retryBackoffMs,
-            settings.getDeadLetterTopic() != null ? settings.getDeadLetterTopic() : deadLetterTopic,
+            topics,
+            pick(
+                settings.getGroup(),
+                method
+                    .stringValue(EventFunction.class, "group")
+                    .filter(s -> !s.isBlank())
+                    .orElse("runnel-" + name)),
+            outputTopic.isBlank() ? null : outputTopic,
+            blankToNull(
+                pick(
+                    settings.getDeadLetterTopic(),
+                    method.stringValue(EventFunction.class, "deadLetterTopic").orElse(""))),
+            pick(settings.getOrdering(), attribute(method, "ordering", Ordering.class)),
+            pick(settings.getMaxConcurrency(), attribute(method, "maxConcurrency", Integer.class)),
+            pick(
+                settings.getMaxBufferedRecords(),
+                attribute(method, "maxBufferedRecords", Integer.class)),
+            pick(settings.getTimeoutMs(), attribute(method, "timeoutMs", Long.class)),
+            retryPolicy,
             shape,
             eventType,
             bean,
-            method);
-    return merged.validated(prefix);
+            (ExecutableMethod<Object, Object>) method);
+    return definition.validated(prefix, returnsValue);
   }
 
-  /** Checks the settings, naming the key (or annotation attribute) that is wrong. */
-  FunctionDefinition validated(String prefix) {
-    if (topics.isEmpty() || topics.stream().anyMatch(String::isBlank)) {
-      throw new ConfigurationException(
-          prefix + "topics must name at least one topic (function " + name + ")");
-    }
-    if (maxAttempts < 1) {
-      throw new ConfigurationException(
-          prefix + "max-attempts must be at least 1, was " + maxAttempts);
-    }
-    if (retryBackoffMs < 0) {
-      throw new ConfigurationException(
-          prefix + "retry-backoff-ms must not be negative, was " + retryBackoffMs);
-    }
-    if (!method.getReturnType().isVoid() && outputTopic == null) {
-      throw new ConfigurationException(
-          prefix
-              + "output-topic is not set, but function "
-              + name
-              + " returns a value: set outputTopic on @EventFunction or in configuration");
-    }
+  private FunctionDefinition validated(String prefix, boolean returnsValue) {
+    require(
+        !topics.isEmpty() && topics.stream().noneMatch(String::isBlank),
+        prefix + "topics must name at least one topic");
+    require(
+        retryPolicy.maxAttempts() >= 1,
+        prefix + "max-attempts must be at least 1, was " + retryPolicy.maxAttempts());
+    require(
+        retryPolicy.initialBackoffMs() >= 0,
+        prefix + "retry-backoff-ms must not be negative, was " + retryPolicy.initialBackoffMs());
+    require(
+        retryPolicy.multiplier() >= 1,
+        prefix + "retry-multiplier must be at least 1, was " + retryPolicy.multiplier());
+    require(
+        retryPolicy.maxBackoffMs() >= 0,
+        prefix + "max-retry-backoff-ms must not be negative, was " + retryPolicy.maxBackoffMs());
+    require(
+        retryPolicy.jitter() >= 0 && retryPolicy.jitter() < 1,
+        prefix + "retry-jitter must be in [0, 1), was " + retryPolicy.jitter());
+    require(
+        maxConcurrency >= 1, prefix + "max-concurrency must be at least 1, was " + maxConcurrency);
+    require(
+        maxBufferedRecords >= 1,
+        prefix + "max-buffered-records must be at least 1, was " + maxBufferedRecords);
+    require(
+        timeoutMs >= 0, prefix + "timeout-ms must not be negative (0 for none), was " + timeoutMs);
+    require(
+        !returnsValue || outputTopic != null,
+        prefix
+            + "output-topic is not set, but function "
+            + name
+            + " returns a value: set outputTopic on @EventFunction or in configuration");
     return this;
   }
 
@@ -141,7 +175,53 @@ record FunctionDefinition(
     return deadLetterTopic != null ? deadLetterTopic : inputTopic + ".dlq";
   }
 
-  private static String kebabCase(String simpleName) {
-    return simpleName.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+  /** An annotation attribute as written, or its default as declared in {@link EventFunction}. */
+  private static <T> T attribute(ExecutableMethod<?, ?> method, String member, Class<T> type) {
+    return method
+        .getValue(EventFunction.class, member, type)
+        .or(() -> method.getDefaultValue(EventFunction.class, member, type))
+        .orElseThrow(() -> new IllegalStateException("@EventFunction has no " + member));
+  }
+
+  private static <T> T pick(T override, T annotated) {
+    return override != null ? override : annotated;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new ConfigurationException(message);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Class<? extends Throwable>> exceptionTypes(
+      List<String> configured, ExecutableMethod<?, ?> method, String attribute, String key) {
+    if (configured == null) {
+      List<Class<? extends Throwable>> annotated = new ArrayList<>();
+      for (Class<?> type : method.classValues(EventFunction.class, attribute)) {
+        annotated.add((Class<? extends Throwable>) type);
+      }
+      return List.copyOf(annotated);
+    }
+    List<Class<? extends Throwable>> types = new ArrayList<>();
+    for (String className : configured) {
+      Class<?> type;
+      try {
+        type = Class.forName(className.trim(), false, method.getDeclaringType().getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new ConfigurationException(
+            key + " names " + className + ", which is not on the classpath");
+      }
+      if (!Throwable.class.isAssignableFrom(type)) {
+        throw new ConfigurationException(
+            key + " names " + className + ", which is not an exception type");
+      }
+      types.add((Class<? extends Throwable>) type);
+    }
+    return List.copyOf(types);
   }
 }

@@ -10,11 +10,13 @@ import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.runtime.FunctionSettings;
 import io.runnel.runtime.KafkaSettings;
+import io.runnel.runtime.RuntimeSettings;
 import io.runnel.runtime.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,26 +36,32 @@ import org.slf4j.LoggerFactory;
 final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FunctionRuntime.class);
-  private static final long STOP_TIMEOUT_MS = 30_000;
+
+  /** What runs one function. */
+  private record RunningFunction(
+      ConsumerLoop loop, Thread thread, KeyOrderedDispatcher dispatcher) {}
 
   private final FunctionCatalog catalog;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
+  private final RuntimeSettings runtime;
   private final List<FunctionSettings> overrides;
   private final BeanContext beans;
-  private final List<ConsumerLoop> loops = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<RunningFunction> running = new ArrayList<>();
   private OutputProducer producer;
+  private InvocationWatchdog watchdog;
 
   FunctionRuntime(
       FunctionCatalog catalog,
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
+      RuntimeSettings runtime,
       List<FunctionSettings> overrides,
       BeanContext beans) {
     this.catalog = catalog;
     this.kafka = kafka;
     this.registry = registry;
+    this.runtime = runtime;
     this.overrides = overrides;
     this.beans = beans;
   }
@@ -67,6 +75,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     }
     kafka.validate();
     registry.validate();
+    runtime.validate();
     SchemaRegistryClient client =
         new SchemaRegistryClient(
             registry.getUrl(), registry.getRequestTimeout(), registry.getBasicAuthUserInfo());
@@ -76,42 +85,56 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             kafka.getProducer(),
             new AvroSerializer(
                 client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false));
-    DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer);
+    DeadLetterPublisher deadLetters =
+        new DeadLetterPublisher(producer, runtime.getDeadLetterHeaderStyle());
+    watchdog = new InvocationWatchdog("runnel-timeouts");
     for (FunctionDefinition function : functions) {
+      KeyOrderedDispatcher dispatcher =
+          new KeyOrderedDispatcher(
+              function.ordering(), function.maxConcurrency(), "runnel-" + function.name() + "-");
+      RecordProcessor processor =
+          new RecordProcessor(
+              function,
+              new RecordDecoder(client, function.eventType()),
+              beans.getBean(function.bean()),
+              producer,
+              deadLetters,
+              watchdog,
+              dispatcher);
       ConsumerLoop loop =
           new ConsumerLoop(
               function,
               newConsumer(function),
-              new RecordDecoder(client, function.eventType()),
-              beans.getBean(function.bean()),
-              producer,
-              deadLetters);
-      loops.add(loop);
-      threads.add(Thread.ofPlatform().name("runnel-" + function.name()).start(loop));
+              processor,
+              runtime.getCommitInterval(),
+              runtime.getDrainTimeout());
+      Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
+      running.add(new RunningFunction(loop, thread, dispatcher));
       LOG.info(
-          "Function {} consuming {} as group {}",
+          "Function {} consuming {} as group {} ({} ordering, up to {} at once)",
           function.name(),
           function.topics(),
-          function.group());
+          function.group(),
+          function.ordering(),
+          function.maxConcurrency());
     }
   }
 
   /**
-   * The enabled functions with their configuration overrides; an override for no known function
-   * fails start-up.
+   * The enabled functions with their overrides; an override for no known function fails start-up.
    */
   private List<FunctionDefinition> resolveFunctions() {
-    Map<String, FunctionDefinition> byName = new HashMap<>();
-    for (FunctionDefinition function : catalog.definitions()) {
-      FunctionDefinition clash = byName.put(function.name(), function);
+    Map<String, FunctionCatalog.FoundFunction> byName = new LinkedHashMap<>();
+    for (FunctionCatalog.FoundFunction found : catalog.found()) {
+      FunctionCatalog.FoundFunction clash = byName.put(found.name(), found);
       if (clash != null) {
         throw new ConfigurationException(
             "Two @EventFunction methods are named '"
-                + function.name()
+                + found.name()
                 + "' ("
                 + clash.bean().getBeanType().getName()
                 + " and "
-                + function.bean().getBeanType().getName()
+                + found.bean().getBeanType().getName()
                 + "): give one of them another name");
       }
     }
@@ -128,12 +151,10 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       }
     }
     List<FunctionDefinition> enabled = new ArrayList<>();
-    for (FunctionDefinition function : byName.values()) {
-      FunctionSettings settings = settingsByName.get(function.name());
-      if (settings == null) {
-        enabled.add(function.validated("runnel.functions." + function.name() + "."));
-      } else if (settings.isEnabled()) {
-        enabled.add(function.withOverrides(settings));
+    for (FunctionCatalog.FoundFunction found : byName.values()) {
+      FunctionSettings settings = settingsByName.get(found.name());
+      if (settings == null || settings.isEnabled()) {
+        enabled.add(FunctionDefinition.of(found.bean(), found.method(), settings));
       }
     }
     return enabled;
@@ -152,21 +173,25 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   @PreDestroy
   @Override
   public synchronized void close() {
-    loops.forEach(ConsumerLoop::stop);
-    long deadline = System.currentTimeMillis() + STOP_TIMEOUT_MS;
-    for (int i = 0; i < threads.size(); i++) {
+    running.forEach(function -> function.loop().stop());
+    long deadline = System.currentTimeMillis() + runtime.getDrainTimeout().toMillis() + 10_000;
+    for (RunningFunction function : running) {
       try {
-        threads.get(i).join(Math.max(1, deadline - System.currentTimeMillis()));
-        if (threads.get(i).isAlive()) {
-          loops.get(i).abort();
-          threads.get(i).join(5_000);
+        function.thread().join(Math.max(1, deadline - System.currentTimeMillis()));
+        if (function.thread().isAlive()) {
+          function.loop().abort();
+          function.thread().join(5_000);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      function.dispatcher().close();
     }
-    loops.clear();
-    threads.clear();
+    running.clear();
+    if (watchdog != null) {
+      watchdog.close();
+      watchdog = null;
+    }
     if (producer != null) {
       producer.close();
       producer = null;

@@ -1,52 +1,74 @@
 package io.runnel.runtime.internals;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import io.runnel.function.InvocationTimeoutException;
 
 /**
- * Calls a function's handler method (through Micronaut's compile-time {@code ExecutableMethod}, not
- * reflection), retrying with backoff, and publishes a returned value to the output topic.
+ * Calls a handler until it succeeds or the {@link RetryPolicy} gives up, each attempt under the
+ * function's timeout. Retries wait on the record's own virtual thread, so they hold back only the
+ * records that must follow it (same key), not other keys.
  */
 final class Invocation {
 
-  /** How an invocation ended: what it emitted, or the last failure, and after how many attempts. */
-  record Outcome(List<Future<RecordMetadata>> emitted, Throwable failure, int attempts) {
+  /** How an invocation ended: the last failure (null on success) and the attempts made. */
+  record Outcome(Throwable failure, int attempts, boolean abandoned) {
     boolean succeeded() {
-      return failure == null;
+      return failure == null && !abandoned;
     }
   }
 
-  /** One attempt: calls the handler, adding what it emits to the given list. */
+  /** One call of the handler. */
   @FunctionalInterface
   interface Attempt {
-    void run(List<Future<RecordMetadata>> emitted) throws Exception;
+    void run() throws Exception;
   }
 
   private final RetryPolicy retryPolicy;
+  private final long timeoutMs;
+  private final InvocationWatchdog watchdog;
 
-  Invocation(RetryPolicy retryPolicy) {
+  Invocation(RetryPolicy retryPolicy, long timeoutMs, InvocationWatchdog watchdog) {
     this.retryPolicy = retryPolicy;
+    this.timeoutMs = timeoutMs;
+    this.watchdog = watchdog;
   }
 
-  /** Runs {@code attempt} until it succeeds or the attempts are used up. */
-  Outcome run(Attempt attempt) throws InterruptedException {
-    Throwable failure = null;
-    for (int number = 1; number <= retryPolicy.maxAttempts(); number++) {
-      List<Future<RecordMetadata>> emitted = new ArrayList<>();
+  Outcome run(Attempt attempt) {
+    for (int number = 1; ; number++) {
+      Throwable failure = attemptOnce(attempt);
+      if (failure == null) {
+        return new Outcome(null, number, false);
+      }
+      if (failure instanceof InterruptedException) {
+        // Interrupted from outside (shutdown), not by the watchdog: leave the record unfinished.
+        return new Outcome(failure, number, true);
+      }
+      if (!retryPolicy.retries(failure, number)) {
+        return new Outcome(failure, number, false);
+      }
       try {
-        attempt.run(emitted);
-        return new Outcome(emitted, null, number);
+        Thread.sleep(retryPolicy.backoffAfter(number));
       } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception | LinkageError | AssertionError e) {
-        failure = e;
-        if (number < retryPolicy.maxAttempts()) {
-          Thread.sleep(retryPolicy.backoffAfter(number));
-        }
+        return new Outcome(e, number, true);
       }
     }
-    return new Outcome(List.of(), failure, retryPolicy.maxAttempts());
+  }
+
+  private Throwable attemptOnce(Attempt attempt) {
+    InvocationWatchdog.Watch watch = timeoutMs > 0 ? watchdog.watch(timeoutMs) : null;
+    Throwable failure = null;
+    try {
+      attempt.run();
+    } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+      failure = e;
+    } finally {
+      if (watch != null) {
+        watchdog.done(watch);
+      }
+    }
+    if (watch != null && watch.timedOut()) {
+      return new InvocationTimeoutException(
+          "The invocation ran longer than its timeout of " + timeoutMs + " ms", failure);
+    }
+    return failure;
   }
 }

@@ -4,17 +4,17 @@ import io.runnel.registry.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The one idempotent producer (acks=all) of an instance, shared by all functions for outputs and
- * dead letters. Values are Avro records written in the Confluent wire format.
+ * dead letters. Each send is counted against the {@link RecordWork} it belongs to, which finishes
+ * only once Kafka acknowledged it.
  */
 final class OutputProducer implements AutoCloseable {
 
@@ -28,24 +28,33 @@ final class OutputProducer implements AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+    config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "runnel-output");
     this.producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     this.serializer = serializer;
   }
 
-  /**
-   * Serializes {@code value} (an Avro record) and sends it; the future completes when Kafka
-   * acknowledged it.
-   */
-  Future<RecordMetadata> sendEvent(String topic, byte[] key, Object value) {
-    return producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value)));
+  /** Serializes {@code value} (an Avro record) and sends it as part of {@code work}. */
+  void sendEvent(String topic, byte[] key, Object value, RecordWork work) {
+    byte[] bytes = serializer.serialize(topic, value);
+    send(new ProducerRecord<>(topic, null, key, bytes), work);
   }
 
-  /** Sends bytes as they are, with headers. */
-  Future<RecordMetadata> sendRaw(
-      String topic, Integer partition, byte[] key, byte[] value, Iterable<Header> headers) {
-    return producer.send(new ProducerRecord<>(topic, partition, key, value, headers));
+  /** Sends bytes as they are, with headers, as part of {@code work}. */
+  void sendRaw(String topic, byte[] key, byte[] value, Iterable<Header> headers, RecordWork work) {
+    send(new ProducerRecord<>(topic, null, key, value, headers), work);
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> record, RecordWork work) {
+    Callback ack = work.expectAck();
+    try {
+      producer.send(record, ack);
+    } catch (RuntimeException e) {
+      // Not sent at all: stop waiting for it; the caller sees the failure.
+      ack.onCompletion(null, null);
+      throw e;
+    }
   }
 
   @Override

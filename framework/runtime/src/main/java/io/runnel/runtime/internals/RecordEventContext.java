@@ -4,43 +4,36 @@ import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The {@link EventContext} of one record; remembers what was emitted so the commit can wait for it.
+ * The {@link EventContext} of one record; what it emits is counted against the record's {@link
+ * RecordWork}, so the record's offset is committed only once Kafka acknowledged it.
  */
 final class RecordEventContext implements EventContext, Emitter {
 
   private final String functionName;
+  private final RecordWork work;
   private final ConsumerRecord<byte[], byte[]> record;
   private final OutputProducer producer;
-  private final List<Future<RecordMetadata>> emitted;
 
-  RecordEventContext(
-      String functionName,
-      ConsumerRecord<byte[], byte[]> record,
-      OutputProducer producer,
-      List<Future<RecordMetadata>> emitted) {
+  RecordEventContext(String functionName, RecordWork work, OutputProducer producer) {
     this.functionName = functionName;
-    this.record = record;
+    this.work = work;
+    this.record = work.record();
     this.producer = producer;
-    this.emitted = emitted;
   }
 
   @Override
   public void emit(String topic, String key, Object value) {
-    emitted.add(
-        producer.sendEvent(
-            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    producer.sendEvent(
+        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, work);
   }
 
   @Override
   public void emit(String topic, Object value) {
-    emitted.add(producer.sendEvent(topic, record.key(), value));
+    producer.sendEvent(topic, record.key(), value, work);
   }
 
   @Override

@@ -1,13 +1,33 @@
 package io.runnel.runtime.internals;
 
-/** How many attempts an invocation gets and how long to wait between them (doubling each time). */
-record RetryPolicy(int maxAttempts, long initialBackoffMs) {
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
-  private static final long MAX_BACKOFF_MS = 30_000;
+/**
+ * Which failures are retried, how often, and how long to wait between attempts: exponential backoff
+ * with a cap and random jitter.
+ */
+record RetryPolicy(
+    int maxAttempts,
+    long initialBackoffMs,
+    double multiplier,
+    long maxBackoffMs,
+    double jitter,
+    List<Class<? extends Throwable>> retryOn,
+    List<Class<? extends Throwable>> noRetryOn) {
+
+  /** Whether a failure of attempt number {@code attempt} (1-based) is tried again. */
+  boolean retries(Throwable failure, int attempt) {
+    if (attempt >= maxAttempts || noRetryOn.stream().anyMatch(type -> type.isInstance(failure))) {
+      return false;
+    }
+    return retryOn.isEmpty() || retryOn.stream().anyMatch(type -> type.isInstance(failure));
+  }
 
   /** The pause after failed attempt number {@code attempt} (1-based). */
   long backoffAfter(int attempt) {
-    long backoff = initialBackoffMs << Math.min(attempt - 1, 20);
-    return Math.min(backoff, MAX_BACKOFF_MS);
+    double backoff = Math.min(initialBackoffMs * Math.pow(multiplier, attempt - 1), maxBackoffMs);
+    double spread = jitter == 0 ? 1 : 1 + ThreadLocalRandom.current().nextDouble(-jitter, jitter);
+    return Math.max(0, Math.round(backoff * spread));
   }
 }

@@ -1,0 +1,122 @@
+package io.runnel.runtime.internals;
+
+import io.runnel.function.Ordering;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs record tasks on virtual threads with at most {@code maxConcurrency} running at once, while
+ * tasks with the same ordering key run one after another in the order they were dispatched.
+ *
+ * <p>Each ordering key has a tail: the future of its last dispatched task. A new task is chained
+ * after the tail, and the key is forgotten once its tail completes, so memory grows with the keys
+ * in flight, not with all keys ever seen.
+ */
+final class KeyOrderedDispatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
+
+  private final Ordering ordering;
+  private final Semaphore permits;
+  private final ExecutorService threads;
+  private final Map<Object, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+
+  KeyOrderedDispatcher(Ordering ordering, int maxConcurrency, String threadNamePrefix) {
+    this.ordering = ordering;
+    this.permits = new Semaphore(maxConcurrency);
+    this.threads =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadNamePrefix, 0).factory());
+  }
+
+  /** The key whose tasks must not overlap, by the ordering mode; null when any task may overlap. */
+  Object orderingKey(ConsumerRecord<byte[], byte[]> record) {
+    return switch (ordering) {
+      case UNORDERED -> null;
+      case PARTITION -> new TopicPartition(record.topic(), record.partition());
+      case KEY ->
+          record.key() == null
+              ? new TopicPartition(record.topic(), record.partition())
+              : new RecordKey(record.topic(), record.partition(), ByteBuffer.wrap(record.key()));
+    };
+  }
+
+  /**
+   * Runs {@code task} after every task dispatched earlier with the same key (any thread may call
+   * this). The task must not throw: it handles its own failures.
+   */
+  void dispatch(Object key, Runnable task) {
+    Runnable limited = () -> runWithPermit(task);
+    if (key == null) {
+      threads.execute(limited);
+      return;
+    }
+    CompletableFuture<Void>[] created = newHolder();
+    tails.compute(
+        key,
+        (k, tail) -> {
+          created[0] =
+              tail == null
+                  ? CompletableFuture.runAsync(limited, threads)
+                  : tail.thenRunAsync(limited, threads);
+          return created[0];
+        });
+    created[0].whenComplete((ignored, failure) -> tails.remove(key, created[0]));
+  }
+
+  private void runWithPermit(Runnable task) {
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      // A task failing here is a bug; keep its key's later tasks running all the same.
+      LOG.error("Record task failed unexpectedly", e);
+    } finally {
+      permits.release();
+    }
+  }
+
+  /** Keys with tasks running or waiting. */
+  int keysInFlight() {
+    return tails.size();
+  }
+
+  @Override
+  public void close() {
+    threads.shutdown();
+    try {
+      threads.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    threads.shutdownNow();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<Void>[] newHolder() {
+    return new CompletableFuture[1];
+  }
+
+  /** A record key within its partition; keys compare by content. */
+  private record RecordKey(String topic, int partition, ByteBuffer key) {
+    @Override
+    public String toString() {
+      return topic + "-" + partition + ":" + Arrays.toString(key.array());
+    }
+  }
+}

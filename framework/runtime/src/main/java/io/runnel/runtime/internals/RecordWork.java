@@ -1,0 +1,76 @@
+package io.runnel.runtime.internals;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
+
+/**
+ * One record's life: taken from the consumer, handled, and finished once the handler is done and
+ * Kafka acknowledged everything it emitted (outputs or its dead letter).
+ *
+ * <p>A count of outstanding parts starts at 1 for the handling itself; each send adds one and its
+ * acknowledgement removes it. When a send fails the record is handed back to be handled again,
+ * since its outputs may be lost.
+ */
+final class RecordWork {
+
+  /** Called when a send of this record's outputs failed, to handle the record again. */
+  interface Redo {
+    void redo(RecordWork work, Exception sendFailure);
+  }
+
+  private final ConsumerRecord<byte[], byte[]> record;
+  private final Redo redo;
+  private final AtomicInteger outstanding = new AtomicInteger(1);
+  private volatile Exception sendFailure;
+  private volatile boolean finished;
+
+  RecordWork(ConsumerRecord<byte[], byte[]> record, Redo redo) {
+    this.record = record;
+    this.redo = redo;
+  }
+
+  ConsumerRecord<byte[], byte[]> record() {
+    return record;
+  }
+
+  long offset() {
+    return record.offset();
+  }
+
+  boolean isFinished() {
+    return finished;
+  }
+
+  /** Registers one more send to wait for; the callback is passed to the producer. */
+  Callback expectAck() {
+    outstanding.incrementAndGet();
+    return (metadata, exception) -> {
+      if (exception != null) {
+        sendFailure = exception;
+      }
+      release();
+    };
+  }
+
+  /**
+   * Marks the handling itself done; the record finishes once all its sends are acknowledged too.
+   */
+  void handled() {
+    release();
+  }
+
+  private void release() {
+    if (outstanding.decrementAndGet() > 0) {
+      return;
+    }
+    Exception failure = sendFailure;
+    if (failure == null) {
+      finished = true;
+    } else {
+      sendFailure = null;
+      outstanding.set(1);
+      redo.redo(this, failure);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.runnel.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.runnel.examples.iot.SensorReading;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@RunnelTest(properties = {EngineTestFunctions.SUITE, "runnel.kafka.consumer.max.poll.records=10"})
+class ExecutionEngineTest {
+
+  static SensorReading reading(String device, double sequence) {
+    return SensorReading.newBuilder()
+        .setDeviceId(device)
+        .setTimestamp(Instant.now())
+        .setTemperatureC(sequence)
+        .build();
+  }
+
+  @Test
+  void recordsOfAKeyAreHandledInOrderWhileKeysRunConcurrently(
+      RunnelTestKit kit, ApplicationContext context) {
+    EngineTestFunctions.OrderedFunction function =
+        context.getBean(EngineTestFunctions.OrderedFunction.class);
+    for (int sequence = 0; sequence < 20; sequence++) {
+      for (int device = 0; device < 30; device++) {
+        kit.send("eng.ordered", "device-" + device, reading("device-" + device, sequence));
+      }
+    }
+    FunctionRuntimeTest.awaitUntil(
+        () -> function.sequenceByDevice.values().stream().mapToInt(List::size).sum() == 600);
+    List<Double> expected = IntStream.range(0, 20).mapToObj(i -> (double) i).toList();
+    assertThat(function.sequenceByDevice).hasSize(30);
+    function.sequenceByDevice.forEach(
+        (device, sequence) -> assertThat(sequence).as(device).containsExactlyElementsOf(expected));
+    assertThat(function.concurrency.max.get()).as("most invocations at once").isGreaterThan(1);
+  }
+
+  @Test
+  void aHangingHandlerTimesOutAndGoesToTheDeadLetterTopicWhileOtherKeysFlow(
+      RunnelTestKit kit, ApplicationContext context) {
+    EngineTestFunctions.HangingFunction function =
+        context.getBean(EngineTestFunctions.HangingFunction.class);
+    kit.send("eng.hang", "hangs", reading("hangs", 1));
+    for (int i = 0; i < 20; i++) {
+      kit.send("eng.hang", "flows-" + i, reading("flows-" + i, i));
+    }
+    // Other keys do not wait for the hanging one.
+    FunctionRuntimeTest.awaitUntil(() -> function.handled.size() == 20);
+    assertThat(function.hangs.get()).isEqualTo(1);
+
+    ReceivedRecord dead = kit.awaitRecords("eng.hang.dlq", 1, r -> true).get(0);
+    assertThat(dead.key()).isEqualTo("hangs");
+    assertThat(dead.header("runnel.error.exception.class"))
+        .isEqualTo("io.runnel.function.InvocationTimeoutException");
+    assertThat(dead.header("runnel.error.exception.message")).contains("300 ms");
+    assertThat(dead.header("runnel.error.attempts")).isEqualTo("2");
+    assertThat(function.hangs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void theConsumerPausesAtTheBufferBoundAndResumesAsWorkDrains(
+      RunnelTestKit kit, ApplicationContext context) {
+    EngineTestFunctions.BoundedFunction function =
+        context.getBean(EngineTestFunctions.BoundedFunction.class);
+    for (int i = 0; i < 200; i++) {
+      kit.send("eng.bounded", "k" + i, reading("k" + i, i));
+    }
+    FunctionRuntimeTest.awaitUntil(() -> function.handled.get() == 200);
+    // At most the bound (20) plus one poll (10 records) are ever held, so never more run at once,
+    // although 1000 invocations at once would be allowed.
+    assertThat(function.concurrency.max.get()).isGreaterThan(1).isLessThanOrEqualTo(30);
+  }
+}
