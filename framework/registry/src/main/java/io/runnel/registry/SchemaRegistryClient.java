@@ -38,7 +38,8 @@ public final class SchemaRegistryClient {
   private final Duration requestTimeout;
   private final Optional<String> authorization;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+  // Keyed by Schema, whose equals is structural and whose hash code Avro caches: cheap per record.
+  private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
 
   /** A client with a 10 second request timeout and no authentication. */
   public SchemaRegistryClient(String baseUrls) {
@@ -84,16 +85,16 @@ public final class SchemaRegistryClient {
    * Registers {@code schema} under {@code subject} (or finds it there) and returns its global id.
    */
   public int register(String subject, Schema schema) {
-    Map<String, Integer> ids =
+    Map<Schema, Integer> ids =
         idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
-    Integer cached = ids.get(schema.toString());
+    Integer cached = ids.get(schema);
     if (cached != null) {
       return cached;
     }
     JsonNode answer =
         send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     int id = answer.path("id").asInt();
-    ids.put(schema.toString(), id);
+    ids.put(schema, id);
     schemasById.putIfAbsent(id, schema);
     return id;
   }
@@ -108,7 +109,7 @@ public final class SchemaRegistryClient {
     RegisteredSchema found = toRegistered(answer);
     idsBySubjectAndSchema
         .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-        .put(schema.toString(), found.id());
+        .put(schema, found.id());
     return found;
   }
 

@@ -2,6 +2,7 @@ package io.runnel.runtime;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.convert.format.MapFormat;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,7 +31,8 @@ public class KafkaSettings {
     return consumer;
   }
 
-  public void setConsumer(Map<String, String> consumer) {
+  public void setConsumer(
+      @MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> consumer) {
     this.consumer = consumer;
   }
 
@@ -39,7 +41,8 @@ public class KafkaSettings {
     return producer;
   }
 
-  public void setProducer(Map<String, String> producer) {
+  public void setProducer(
+      @MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> producer) {
     this.producer = producer;
   }
 

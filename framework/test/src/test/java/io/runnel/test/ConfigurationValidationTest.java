@@ -3,6 +3,7 @@ package io.runnel.test;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
+import io.runnel.runtime.KafkaSettings;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,5 +68,22 @@ class ConfigurationValidationTest {
     Map<String, Object> properties = valid();
     properties.put("runnel.functions.failing.max-attempts", "0");
     assertStartFails(properties, "runnel.functions.failing.max-attempts must be at least 1");
+  }
+
+  @Test
+  void kafkaClientPropertiesArePassedThroughWithTheirDottedNames() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.runtime.enabled", "false");
+    properties.put("runnel.kafka.consumer.max.poll.records", "10");
+    properties.put("runnel.kafka.consumer.group.instance.id", "instance-1");
+    properties.put("runnel.kafka.producer.compression.type", "zstd");
+    try (ApplicationContext context = ApplicationContext.run(properties)) {
+      KafkaSettings kafka = context.getBean(KafkaSettings.class);
+      org.assertj.core.api.Assertions.assertThat(kafka.getConsumer())
+          .containsEntry("max.poll.records", "10")
+          .containsEntry("group.instance.id", "instance-1");
+      org.assertj.core.api.Assertions.assertThat(kafka.getProducer())
+          .containsEntry("compression.type", "zstd");
+    }
   }
 }

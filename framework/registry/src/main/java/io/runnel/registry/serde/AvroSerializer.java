@@ -6,11 +6,13 @@ import io.runnel.registry.SubjectNameStrategy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,6 +26,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerializer implements Serializer<Object> {
 
+  // Writers are thread-safe and costly to build: one per schema.
+  private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
   private SchemaRegistryClient registry;
   private SubjectNameStrategy subjectNameStrategy;
   private boolean autoRegister;
@@ -87,14 +91,21 @@ public final class AvroSerializer implements Serializer<Object> {
     return write(id, schema, data);
   }
 
-  private static byte[] write(int schemaId, Schema schema, Object data) {
-    GenericData model =
-        data instanceof SpecificRecord ? SpecificData.getForSchema(schema) : GenericData.get();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+  private byte[] write(int schemaId, Schema schema, Object data) {
+    DatumWriter<Object> writer =
+        writers.computeIfAbsent(
+            schema,
+            s ->
+                new GenericDatumWriter<>(
+                    s,
+                    data instanceof SpecificRecord
+                        ? SpecificData.getForSchema(s)
+                        : GenericData.get()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     out.write(ConfluentWireFormat.header(schemaId, 0).array(), 0, ConfluentWireFormat.HEADER_SIZE);
     try {
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new GenericDatumWriter<Object>(schema, model).write(data, encoder);
+      writer.write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
