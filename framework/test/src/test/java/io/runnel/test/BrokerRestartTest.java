@@ -1,0 +1,73 @@
+package io.runnel.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.runnel.embedded.EmbeddedKafkaBroker;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.server.DevSchemaRegistry;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops the broker in the middle of a stream and starts it again: processing resumes, nothing is
+ * lost.
+ */
+class BrokerRestartTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerRestartTest.class);
+
+  @TempDir Path dataDir;
+
+  @Test
+  void processingResumesAfterTheBrokerRestartsAndNothingIsLost() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, port);
+    DevSchemaRegistry registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
+    CopyStream stream =
+        new CopyStream(broker.bootstrapServers(), new SchemaRegistryClient(registry.url()), 50_000);
+    stream.produce();
+    ApplicationContext context =
+        ApplicationContext.run(
+            Map.of(
+                "runnel.test.suite",
+                "crash",
+                "runnel.kafka.bootstrap-servers",
+                broker.bootstrapServers(),
+                "runnel.schema-registry.url",
+                registry.url(),
+                "runnel.runtime.commit-interval",
+                "200ms"));
+    try {
+      stream.awaitOutputs(10_000, Duration.ofSeconds(60));
+      long before = stream.outputCount();
+      broker.close();
+      LOG.info("Broker stopped after {} of {} outputs", before, stream.events());
+      assertThat(before).as("stopped mid-stream").isLessThan(stream.events());
+      Thread.sleep(3_000);
+      broker = EmbeddedKafkaBroker.start(dataDir, port);
+      LOG.info("Broker started again");
+      CopyStream.Outputs outputs = stream.readUntilComplete(Duration.ofSeconds(120));
+      LOG.info(
+          "{} events in, {} outputs out, {} distinct, {} duplicates",
+          stream.events(),
+          outputs.records(),
+          outputs.distinct(),
+          outputs.duplicates());
+      assertThat(outputs.distinct()).isEqualTo(stream.events());
+    } finally {
+      context.close();
+      registry.close();
+      broker.close();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.runnel.test;
+
+import io.runnel.examples.iot.SensorReading;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.SubjectNameStrategy;
+import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.registry.serde.AvroSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The stream the fault tests push through {@link CrashTestApp}'s copying function: {@code events}
+ * readings numbered 0..n-1 (in {@code temperatureC}) on {@code crash.in}, over 1,000 keys, and what
+ * came out on {@code crash.out}.
+ */
+record CopyStream(String bootstrapServers, SchemaRegistryClient registry, int events) {
+
+  static final String INPUT = "crash.in";
+  static final String OUTPUT = "crash.out";
+
+  void produce() {
+    AvroSerializer serializer =
+        new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, false);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      Instant now = Instant.now();
+      for (int seq = 0; seq < events; seq++) {
+        String device = "dev-" + (seq % 1000);
+        SensorReading reading =
+            SensorReading.newBuilder()
+                .setDeviceId(device)
+                .setTimestamp(now)
+                .setTemperatureC(seq)
+                .build();
+        producer.send(new ProducerRecord<>(INPUT, device, serializer.serialize(INPUT, reading)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** How many records the output topic holds (duplicates included). */
+  long outputCount() {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      return consumer.endOffsets(outputPartitions(consumer)).values().stream()
+          .mapToLong(Long::longValue)
+          .sum();
+    }
+  }
+
+  void awaitOutputs(long count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (outputCount() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "Only " + outputCount() + " outputs after " + timeout + ", expected " + count);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Reads the output until every event was seen or the timeout passes; returns what was read. */
+  Outputs readUntilComplete(Duration timeout) {
+    AvroDeserializer deserializer =
+        AvroDeserializer.forSpecificClass(registry, SensorReading.class);
+    BitSet seen = new BitSet(events);
+    long outputs = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = outputPartitions(consumer);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (seen.cardinality() < events && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          seen.set(
+              (int)
+                  ((SensorReading) deserializer.deserialize(record.topic(), record.value()))
+                      .getTemperatureC());
+          outputs++;
+        }
+      }
+    }
+    return new Outputs(outputs, seen.cardinality());
+  }
+
+  /** What the output topic held: records, and distinct events among them. */
+  record Outputs(long records, int distinct) {
+    long duplicates() {
+      return records - distinct;
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5000),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  private static List<TopicPartition> outputPartitions(KafkaConsumer<byte[], byte[]> consumer) {
+    return consumer.partitionsFor(OUTPUT, Duration.ofSeconds(30)).stream()
+        .map(info -> new TopicPartition(info.topic(), info.partition()))
+        .toList();
+  }
+}
