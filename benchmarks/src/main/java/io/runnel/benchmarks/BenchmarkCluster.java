@@ -1,0 +1,133 @@
+package io.runnel.benchmarks;
+
+import io.runnel.embedded.EmbeddedKafkaBroker;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.SubjectNameStrategy;
+import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.registry.server.DevSchemaRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The broker and registry all contenders share, with helpers to feed workloads and watch progress.
+ */
+final class BenchmarkCluster implements AutoCloseable {
+
+  private final EmbeddedKafkaBroker broker;
+  private final DevSchemaRegistry registry;
+  private final SchemaRegistryClient client;
+  private final Admin admin;
+
+  BenchmarkCluster(Path dataDir) {
+    broker = EmbeddedKafkaBroker.start(dataDir, 0);
+    registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
+    client = new SchemaRegistryClient(registry.url());
+    admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+  }
+
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  String registryUrl() {
+    return registry.url();
+  }
+
+  AvroSerializer serializer() {
+    return new AvroSerializer(client, SubjectNameStrategy.TOPIC_NAME, true, false);
+  }
+
+  AvroDeserializer deserializer() {
+    return AvroDeserializer.forSpecificClass(client, io.runnel.examples.iot.SensorReading.class);
+  }
+
+  /** A plain consumer of raw bytes, manual commits, for the hand-written contenders. */
+  KafkaConsumer<byte[], byte[]> consumer(String group) {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            "false"),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** An idempotent acks=all producer, as Runnel uses. */
+  KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            "true",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            65536),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** Creates the workload's topic and writes its events once. */
+  void produce(Workload workload) throws Exception {
+    admin
+        .createTopics(Set.of(new NewTopic(workload.topic(), workload.partitions(), (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+    AvroSerializer serializer = serializer();
+    Instant now = Instant.now();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (int sequence = 0; sequence < workload.events(); sequence++) {
+        var event = workload.event(sequence, now);
+        producer.send(
+            new ProducerRecord<>(
+                workload.topic(),
+                event.getDeviceId().getBytes(),
+                serializer.serialize(workload.topic(), event)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** The sum of the offsets a group has committed. */
+  long committed(String group) throws Exception {
+    Map<?, OffsetAndMetadata> offsets =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    return new HashMap<>(offsets)
+        .values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    registry.close();
+    broker.close();
+  }
+}

@@ -1,0 +1,168 @@
+package io.runnel.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs every contender on the same pre-produced data against one in-JVM broker, in rounds
+ * (contenders interleaved), and prints a table: events/s of each run, the median's ratio to the
+ * workload's baseline, per-key order violations and the heap the run added (post-GC, mid-run).
+ *
+ * <p>A run's time is from the contender's start until its consumer group has committed every event
+ * (or the contender's event budget), so each counts group join, handling, acknowledged outputs and
+ * commits: at-least-once end to end.
+ */
+@Command(name = "end-to-end-benchmark", mixinStandardHelpOptions = true)
+public final class EndToEndBenchmark implements Callable<Integer> {
+
+  @Option(names = "--events", description = "Events of workload A (default: ${DEFAULT-VALUE}).")
+  int events = 1_000_000;
+
+  @Option(
+      names = "--io-events",
+      description = "Events of each workload B (default: ${DEFAULT-VALUE}).")
+  int ioEvents = 20_000;
+
+  @Option(
+      names = "--sequential-events",
+      description =
+          "Events the partition-sequential contender handles in B (default: ${DEFAULT-VALUE}).")
+  int sequentialEvents = 2_000;
+
+  @Option(
+      names = "--rounds",
+      description = "Rounds; contenders alternate within each (default: ${DEFAULT-VALUE}).")
+  int rounds = 2;
+
+  @Option(names = "--workloads", split = ",", description = "A, B10k, B100 (default: all).")
+  List<String> workloads = List.of("A", "B10k", "B100");
+
+  /** One measured run. */
+  record Run(double eventsPerSecond, long orderViolations, long heapAddedMiB) {}
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new EndToEndBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dataDir = Files.createTempDirectory("runnel-bench");
+    try (BenchmarkCluster cluster = new BenchmarkCluster(dataDir)) {
+      for (String name : workloads) {
+        Workload workload =
+            switch (name) {
+              case "A" -> new Workload("A pass-through", "bench.a", 6, events, 10_000, 0);
+              case "B10k" ->
+                  new Workload("B 5 ms I/O, 10,000 keys", "bench.b10k", 1, ioEvents, 10_000, 5);
+              case "B100" ->
+                  new Workload("B 5 ms I/O, 100 keys", "bench.b100", 1, ioEvents, 100, 5);
+              default ->
+                  throw new CommandLine.ParameterException(
+                      new CommandLine(this), "Unknown workload " + name);
+            };
+        List<Contender> contenders =
+            name.equals("A")
+                ? List.of(
+                    new RawLoopContender("kafka-clients loop (flush, commit per poll)"),
+                    new RunnelContender())
+                : List.of(
+                    new RawLoopContender("partition-sequential loop"),
+                    new NaiveVirtualThreadContender(),
+                    new RunnelContender());
+        System.out.printf(
+            "Producing %,d events for workload %s...%n", workload.events(), workload.name());
+        cluster.produce(workload);
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+          for (Contender contender : contenders) {
+            int target =
+                contender instanceof RawLoopContender && workload.sleepMs() > 0
+                    ? Math.min(sequentialEvents, workload.events())
+                    : workload.events();
+            Run run = measure(cluster, workload, contender, round, target);
+            System.out.printf(
+                "  round %d  %-45s %,12.0f events/s%n",
+                round, contender.name(), run.eventsPerSecond());
+            runs.computeIfAbsent(contender.name(), k -> new ArrayList<>()).add(run);
+          }
+        }
+        print(workload, runs);
+      }
+    }
+    return 0;
+  }
+
+  private static Run measure(
+      BenchmarkCluster cluster, Workload workload, Contender contender, int round, int target)
+      throws Exception {
+    String id =
+        workload.topic()
+            + "-"
+            + contender.name().replaceAll("[^a-zA-Z]+", "-")
+            + "-"
+            + round
+            + "-"
+            + System.nanoTime();
+    OrderChecker order = new OrderChecker();
+    long idleHeap = postGcHeapMiB();
+    long heapAdded = 0;
+    long start = System.nanoTime();
+    try (AutoCloseable running =
+        contender.start(workload, cluster, "group-" + id, "out-" + id, order)) {
+      boolean sampled = false;
+      while (cluster.committed("group-" + id) < target) {
+        if (!sampled && cluster.committed("group-" + id) >= target / 2) {
+          heapAdded = postGcHeapMiB() - idleHeap;
+          sampled = true;
+        }
+        Thread.sleep(10);
+      }
+      long elapsed = System.nanoTime() - start;
+      return new Run(target * 1e9 / elapsed, order.violations(), heapAdded);
+    }
+  }
+
+  private static long postGcHeapMiB() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+  }
+
+  private static void print(Workload workload, Map<String, List<Run>> runs) {
+    double baseline = median(runs.values().iterator().next());
+    System.out.printf(
+        "%n| workload %s | contender | events/s per run | median | ratio to first | order violations | heap added mid-run (MiB) |%n",
+        workload.name());
+    System.out.println("|---|---|---|---|---|---|---|");
+    runs.forEach(
+        (name, list) ->
+            System.out.printf(
+                "| %s | %s | %s | %,.0f | %.2f× | %d | %s |%n",
+                workload.name(),
+                name,
+                String.join(
+                    ", ",
+                    list.stream().map(r -> String.format("%,.0f", r.eventsPerSecond())).toList()),
+                median(list),
+                median(list) / baseline,
+                list.stream().mapToLong(Run::orderViolations).sum(),
+                String.join(
+                    ", ", list.stream().map(r -> String.valueOf(r.heapAddedMiB())).toList())));
+    System.out.println();
+  }
+
+  private static double median(List<Run> runs) {
+    double[] rates = runs.stream().mapToDouble(Run::eventsPerSecond).sorted().toArray();
+    return rates.length % 2 == 1
+        ? rates[rates.length / 2]
+        : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+  }
+}

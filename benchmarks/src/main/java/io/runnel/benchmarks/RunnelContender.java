@@ -1,0 +1,53 @@
+package io.runnel.benchmarks;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Requires;
+import io.runnel.examples.iot.SensorReading;
+import io.runnel.examples.iot.TemperatureAlert;
+import io.runnel.function.EventFunction;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runnel: a function bean whose topics, group and output are set per run in configuration. */
+final class RunnelContender implements Contender {
+
+  /** The benchmark function; the current run's workload and order checker are set before start. */
+  @Singleton
+  @Requires(property = "runnel.benchmark", value = "true")
+  static class BenchmarkFunction {
+    static volatile Workload workload;
+    static volatile OrderChecker order;
+
+    @EventFunction(name = "bench", topics = "unset", outputTopic = "unset")
+    TemperatureAlert handle(SensorReading reading) {
+      TemperatureAlert alert = workload.handle(reading);
+      order.handled(reading);
+      return alert;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "Runnel (KEY ordering)";
+  }
+
+  @Override
+  public AutoCloseable start(
+      Workload workload,
+      BenchmarkCluster cluster,
+      String group,
+      String outputTopic,
+      OrderChecker order) {
+    BenchmarkFunction.workload = workload;
+    BenchmarkFunction.order = order;
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("runnel.benchmark", "true");
+    properties.put("runnel.kafka.bootstrap-servers", cluster.bootstrapServers());
+    properties.put("runnel.schema-registry.url", cluster.registryUrl());
+    properties.put("runnel.functions.bench.topics", workload.topic());
+    properties.put("runnel.functions.bench.group", group);
+    properties.put("runnel.functions.bench.output-topic", outputTopic);
+    return ApplicationContext.run(properties);
+  }
+}

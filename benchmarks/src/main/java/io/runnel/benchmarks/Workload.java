@@ -1,0 +1,38 @@
+package io.runnel.benchmarks;
+
+import io.runnel.examples.iot.SensorReading;
+import io.runnel.examples.iot.TemperatureAlert;
+import java.time.Instant;
+
+/**
+ * One benchmark workload: a pre-produced input topic of {@link SensorReading}s (sequence number in
+ * {@code temperatureC}, key {@code dev-<n % keys>}) and the per-event work every contender does.
+ */
+record Workload(String name, String topic, int partitions, int events, int keys, long sleepMs) {
+
+  /** The same work for every contender: optionally wait (a remote call), then build the output. */
+  TemperatureAlert handle(SensorReading reading) {
+    if (sleepMs > 0) {
+      try {
+        Thread.sleep(sleepMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return TemperatureAlert.newBuilder()
+        .setDeviceId(reading.getDeviceId())
+        .setTimestamp(reading.getTimestamp())
+        .setTemperatureC(reading.getTemperatureC())
+        .setThreshold(0.0)
+        .build();
+  }
+
+  SensorReading event(int sequence, Instant timestamp) {
+    return SensorReading.newBuilder()
+        .setDeviceId("dev-" + (sequence % keys))
+        .setTimestamp(timestamp)
+        .setTemperatureC(sequence)
+        .build();
+  }
+}
