@@ -91,6 +91,13 @@ public @interface EventFunction {
   /** These exceptions (and subclasses) send the record to the dead-letter topic at once. */
   Class<? extends Throwable>[] noRetryOn() default {};
 
+  /**
+   * Exactly-once for Kafka-to-Kafka functions: outputs, dead letters and input offsets are
+   * committed in one Kafka transaction, so a crash anywhere yields neither loss nor duplicates in
+   * the output topics for {@code read_committed} readers.
+   */
+  boolean exactlyOnce() default false;
+
   /** The dead-letter topic; defaults to {@code <input-topic>.dlq}. */
   String deadLetterTopic() default "";
 }

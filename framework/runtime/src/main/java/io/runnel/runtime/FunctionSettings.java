@@ -20,6 +20,7 @@ public class FunctionSettings {
   @Nullable private Integer maxAttempts;
   @Nullable private Long retryBackoffMs;
   @Nullable private String deadLetterTopic;
+  @Nullable private Boolean exactlyOnce;
   @Nullable private io.runnel.function.Ordering ordering;
   @Nullable private Integer maxConcurrency;
   @Nullable private Integer maxBufferedRecords;
@@ -181,5 +182,14 @@ public class FunctionSettings {
 
   public void setNoRetryOn(@Nullable List<String> noRetryOn) {
     this.noRetryOn = noRetryOn;
+  }
+
+  @Nullable
+  public Boolean getExactlyOnce() {
+    return exactlyOnce;
+  }
+
+  public void setExactlyOnce(@Nullable Boolean exactlyOnce) {
+    this.exactlyOnce = exactlyOnce;
   }
 }

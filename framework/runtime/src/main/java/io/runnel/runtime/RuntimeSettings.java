@@ -12,6 +12,7 @@ public class RuntimeSettings {
   private Duration commitInterval = Duration.ofMillis(500);
   private Duration drainTimeout = Duration.ofSeconds(30);
   private DeadLetterHeaderStyle deadLetterHeaderStyle = DeadLetterHeaderStyle.RUNNEL;
+  private String instanceId;
 
   /** {@code runnel.runtime.enabled}: false starts no consumers (default true). */
   public boolean isEnabled() {
@@ -53,6 +54,27 @@ public class RuntimeSettings {
 
   public void setDeadLetterHeaderStyle(DeadLetterHeaderStyle deadLetterHeaderStyle) {
     this.deadLetterHeaderStyle = deadLetterHeaderStyle;
+  }
+
+  /**
+   * {@code runnel.runtime.instance-id}: names this instance in the transactional ids of
+   * exactly-once functions; it must differ between instances running at once and stay the same
+   * across a restart (a StatefulSet pod name). Defaults to the host name.
+   */
+  public String getInstanceId() {
+    if (instanceId == null || instanceId.isBlank()) {
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new ConfigurationException(
+            "runnel.runtime.instance-id is not set and the host name is unknown: set it");
+      }
+    }
+    return instanceId;
+  }
+
+  public void setInstanceId(String instanceId) {
+    this.instanceId = instanceId;
   }
 
   /** Fails start-up with the name of the setting when a value is out of range. */

@@ -9,7 +9,6 @@ import io.runnel.registry.server.DevSchemaRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -34,19 +33,13 @@ class BrokerRestartTest {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, port);
     DevSchemaRegistry registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
     CopyStream stream =
-        new CopyStream(broker.bootstrapServers(), new SchemaRegistryClient(registry.url()), 50_000);
+        new CopyStream(
+            broker.bootstrapServers(), new SchemaRegistryClient(registry.url()), 50_000, "restart");
     stream.produce();
     ApplicationContext context =
         ApplicationContext.run(
-            Map.of(
-                "runnel.test.suite",
-                "crash",
-                "runnel.kafka.bootstrap-servers",
-                broker.bootstrapServers(),
-                "runnel.schema-registry.url",
-                registry.url(),
-                "runnel.runtime.commit-interval",
-                "200ms"));
+            CrashTestApp.properties(
+                broker.bootstrapServers(), registry.url(), stream.input(), stream.output(), false));
     try {
       stream.awaitOutputs(10_000, Duration.ofSeconds(60));
       long before = stream.outputCount();

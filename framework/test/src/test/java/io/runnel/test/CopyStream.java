@@ -23,13 +23,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The stream the fault tests push through {@link CrashTestApp}'s copying function: {@code events}
- * readings numbered 0..n-1 (in {@code temperatureC}) on {@code crash.in}, over 1,000 keys, and what
- * came out on {@code crash.out}.
+ * readings numbered 0..n-1 (in {@code temperatureC}) on {@code <prefix>.in}, over 1,000 keys, and
+ * what came out on {@code <prefix>.out}, read as a {@code read_committed} consumer.
  */
-record CopyStream(String bootstrapServers, SchemaRegistryClient registry, int events) {
+record CopyStream(
+    String bootstrapServers, SchemaRegistryClient registry, int events, String prefix) {
 
-  static final String INPUT = "crash.in";
-  static final String OUTPUT = "crash.out";
+  String input() {
+    return prefix + ".in";
+  }
+
+  String output() {
+    return prefix + ".out";
+  }
 
   void produce() {
     AvroSerializer serializer =
@@ -52,7 +58,8 @@ record CopyStream(String bootstrapServers, SchemaRegistryClient registry, int ev
                 .setTimestamp(now)
                 .setTemperatureC(seq)
                 .build();
-        producer.send(new ProducerRecord<>(INPUT, device, serializer.serialize(INPUT, reading)));
+        producer.send(
+            new ProducerRecord<>(input(), device, serializer.serialize(input(), reading)));
       }
       producer.flush();
     }
@@ -115,13 +122,15 @@ record CopyStream(String bootstrapServers, SchemaRegistryClient registry, int ev
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             bootstrapServers,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            5000),
+            5000,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed"),
         new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }
 
-  private static List<TopicPartition> outputPartitions(KafkaConsumer<byte[], byte[]> consumer) {
-    return consumer.partitionsFor(OUTPUT, Duration.ofSeconds(30)).stream()
+  private List<TopicPartition> outputPartitions(KafkaConsumer<byte[], byte[]> consumer) {
+    return consumer.partitionsFor(output(), Duration.ofSeconds(30)).stream()
         .map(info -> new TopicPartition(info.topic(), info.partition()))
         .toList();
   }

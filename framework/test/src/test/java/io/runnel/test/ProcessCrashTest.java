@@ -11,48 +11,67 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kills a function process with SIGKILL five times while it works through 200,000 events, and
- * checks that every event reached the output topic (at-least-once: duplicates are allowed and
- * counted, losses are not).
+ * Kills a function process (a separate JVM) with SIGKILL five times while it works through 200,000
+ * events, restarts it each time, and checks what reached the output topic: every event, and in
+ * exactly-once mode every event once.
  */
 @RunnelTest(startContext = false)
 class ProcessCrashTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessCrashTest.class);
   static final int KILLS = 5;
+  static final int EVENTS = 200_000;
 
   @Test
-  void killingTheFunctionProcessMidStreamLosesNothing(RunnelTestKit kit) throws Exception {
-    CopyStream stream = new CopyStream(kit.bootstrapServers(), kit.registry(), 200_000);
+  void killingAnAtLeastOnceFunctionMidStreamLosesNothing(RunnelTestKit kit) throws Exception {
+    CopyStream.Outputs outputs = killRepeatedly(kit, "crash.alo", false);
+    assertThat(outputs.distinct()).as("distinct events that reached the output").isEqualTo(EVENTS);
+  }
+
+  @Test
+  void killingAnExactlyOnceFunctionMidStreamLosesAndDuplicatesNothing(RunnelTestKit kit)
+      throws Exception {
+    CopyStream.Outputs outputs = killRepeatedly(kit, "crash.eos", true);
+    assertThat(outputs.distinct()).as("distinct events that reached the output").isEqualTo(EVENTS);
+    assertThat(outputs.duplicates()).as("duplicates a read_committed reader sees").isZero();
+  }
+
+  private CopyStream.Outputs killRepeatedly(RunnelTestKit kit, String prefix, boolean exactlyOnce)
+      throws Exception {
+    CopyStream stream = new CopyStream(kit.bootstrapServers(), kit.registry(), EVENTS, prefix);
     stream.produce();
-    Path logs = Path.of("target", "crash-test");
+    Path logs = Path.of("target", "crash-test", prefix);
     logs.toFile().mkdirs();
     for (int kill = 1; kill <= KILLS; kill++) {
-      Process process = start(kit, logs.resolve("run-" + kill + ".log").toFile());
-      stream.awaitOutputs((long) stream.events() * kill / (KILLS + 1), Duration.ofSeconds(90));
+      Process process =
+          start(kit, stream, exactlyOnce, logs.resolve("run-" + kill + ".log").toFile());
+      stream.awaitOutputs((long) EVENTS * kill / (KILLS + 1), Duration.ofSeconds(90));
       process.destroyForcibly().waitFor();
       LOG.info(
-          "Killed the function process (kill {}) after {} outputs", kill, stream.outputCount());
+          "{}: killed the function process (kill {}) at {} output offsets",
+          prefix,
+          kill,
+          stream.outputCount());
     }
-    Process last = start(kit, logs.resolve("run-final.log").toFile());
+    Process last = start(kit, stream, exactlyOnce, logs.resolve("run-final.log").toFile());
     try {
       CopyStream.Outputs outputs = stream.readUntilComplete(Duration.ofSeconds(120));
       LOG.info(
-          "{} events in, {} outputs out, {} distinct, {} duplicates",
-          stream.events(),
+          "{}: {} events in, {} outputs out, {} distinct, {} duplicates",
+          prefix,
+          EVENTS,
           outputs.records(),
           outputs.distinct(),
           outputs.duplicates());
-      assertThat(outputs.distinct())
-          .as("distinct events that reached the output")
-          .isEqualTo(stream.events());
+      return outputs;
     } finally {
       last.destroy();
       last.waitFor();
     }
   }
 
-  static Process start(RunnelTestKit kit, File log) throws IOException {
+  private static Process start(RunnelTestKit kit, CopyStream stream, boolean exactlyOnce, File log)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     return new ProcessBuilder(
             java,
@@ -60,7 +79,10 @@ class ProcessCrashTest {
             System.getProperty("java.class.path"),
             CrashTestApp.class.getName(),
             kit.bootstrapServers(),
-            kit.registryUrl())
+            kit.registryUrl(),
+            stream.input(),
+            stream.output(),
+            exactlyOnce ? "exactly-once" : "at-least-once")
         .redirectErrorStream(true)
         .redirectOutput(log)
         .start();

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,8 @@ final class ConsumerLoop implements Runnable {
   private final RecordProcessor processor;
   private final Duration commitInterval;
   private final Duration drainTimeout;
+  private final OutputProducer transactions;
+  private final AtomicBoolean transactionFailed = new AtomicBoolean();
   private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
   private boolean paused;
   private long lastCommitNanos = System.nanoTime();
@@ -46,8 +51,10 @@ final class ConsumerLoop implements Runnable {
       KafkaConsumer<byte[], byte[]> consumer,
       RecordProcessor processor,
       Duration commitInterval,
-      Duration drainTimeout) {
+      Duration drainTimeout,
+      OutputProducer transactions) {
     this.function = function;
+    this.transactions = transactions;
     this.consumer = consumer;
     this.processor = processor;
     this.commitInterval = commitInterval;
@@ -82,7 +89,8 @@ final class ConsumerLoop implements Runnable {
       List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
       List<RecordWork> works = new ArrayList<>(polled.size());
       for (ConsumerRecord<byte[], byte[]> record : polled) {
-        RecordWork work = new RecordWork(record, processor);
+        RecordWork work =
+            new RecordWork(record, transactions == null ? processor : this::failTransaction);
         tracker.taken(work);
         works.add(work);
       }
@@ -113,6 +121,10 @@ final class ConsumerLoop implements Runnable {
 
   /** Commits the finished prefix of each partition that moved since its last commit. */
   private void commit(Collection<TopicPartition> partitions, boolean sync) {
+    if (transactions != null) {
+      commitTransaction();
+      return;
+    }
     lastCommitNanos = System.nanoTime();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition partition : partitions) {
@@ -152,6 +164,63 @@ final class ConsumerLoop implements Runnable {
     }
   }
 
+  /**
+   * Exactly-once: once every record taken is finished (no new ones are taken meanwhile, as this
+   * runs on the poll thread), commits their outputs and the offsets in one transaction. When a send
+   * failed or records are still running at the drain timeout, aborts instead and goes back to the
+   * last committed offsets.
+   */
+  private void commitTransaction() {
+    lastCommitNanos = System.nanoTime();
+    boolean drained = awaitDrained(trackers.keySet());
+    if (!drained || transactionFailed.getAndSet(false)) {
+      abortAndRewind();
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    trackers.forEach(
+        (partition, tracker) ->
+            tracker
+                .committable()
+                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+    try {
+      transactions.commitTransaction(offsets, consumer.groupMetadata());
+      markCommitted(offsets);
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      throw e; // another instance took over this transactional id: stop
+    } catch (KafkaException e) {
+      LOG.warn(
+          "Function {}: transaction commit failed, aborting and handling its records again: {}",
+          function.name(),
+          e.toString());
+      abortAndRewind();
+    }
+  }
+
+  private void abortAndRewind() {
+    transactions.abortTransaction();
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(trackers.keySet());
+    for (TopicPartition partition : trackers.keySet()) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset != null) {
+        consumer.seek(partition, offset);
+      } else {
+        consumer.seekToBeginning(List.of(partition));
+      }
+    }
+    trackers.clear();
+  }
+
+  private void failTransaction(RecordWork work, Exception sendFailure) {
+    LOG.warn(
+        "Function {}: an output of offset {} was not acknowledged ({}); the transaction will be aborted",
+        function.name(),
+        work.offset(),
+        sendFailure.toString());
+    transactionFailed.set(true);
+    work.handled();
+  }
+
   private void markCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
     offsets.forEach(
         (partition, offset) -> {
@@ -166,7 +235,8 @@ final class ConsumerLoop implements Runnable {
    * Waits until every record taken from {@code partitions} is finished, or the drain timeout
    * passes.
    */
-  private void awaitDrained(Collection<TopicPartition> partitions) {
+  private boolean awaitDrained(Collection<TopicPartition> partitions) {
+    boolean drained = true;
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     for (TopicPartition partition : List.copyOf(partitions)) {
       OffsetTracker tracker = trackers.get(partition);
@@ -175,18 +245,20 @@ final class ConsumerLoop implements Runnable {
           Thread.sleep(5);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
       if (tracker != null && !tracker.drained()) {
+        drained = false;
         LOG.warn(
-            "Function {}: {} records of {} still running after {}; they will be handled again by the next owner",
+            "Function {}: {} records of {} still running after {}; they will be handled again",
             function.name(),
             tracker.buffered(),
             partition,
             drainTimeout);
       }
     }
+    return drained;
   }
 
   /**
@@ -219,8 +291,12 @@ final class ConsumerLoop implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       LOG.info("Function {} revoked {}", function.name(), partitions);
-      awaitDrained(partitions);
-      commit(partitions, true);
+      if (transactions != null) {
+        commitTransaction(); // one transaction spans all partitions
+      } else {
+        awaitDrained(partitions);
+        commit(partitions, true);
+      }
       partitions.forEach(trackers::remove);
     }
 

@@ -39,7 +39,10 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
 
   /** What runs one function. */
   private record RunningFunction(
-      ConsumerLoop loop, Thread thread, KeyOrderedDispatcher dispatcher) {}
+      ConsumerLoop loop,
+      Thread thread,
+      KeyOrderedDispatcher dispatcher,
+      OutputProducer transactions) {}
 
   private final FunctionCatalog catalog;
   private final KafkaSettings kafka;
@@ -84,11 +87,26 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             kafka.getBootstrapServers(),
             kafka.getProducer(),
             new AvroSerializer(
-                client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false));
+                client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false),
+            null);
     DeadLetterPublisher deadLetters =
         new DeadLetterPublisher(producer, runtime.getDeadLetterHeaderStyle());
     watchdog = new InvocationWatchdog("runnel-timeouts");
     for (FunctionDefinition function : functions) {
+      // An exactly-once function gets its own transactional producer; the others share one.
+      OutputProducer transactions =
+          function.exactlyOnce()
+              ? new OutputProducer(
+                  kafka.getBootstrapServers(),
+                  kafka.getProducer(),
+                  new AvroSerializer(
+                      client,
+                      SubjectNameStrategy.TOPIC_NAME,
+                      registry.isAutoRegisterSchemas(),
+                      false),
+                  "runnel-" + function.group() + "-" + runtime.getInstanceId())
+              : null;
+      OutputProducer output = transactions != null ? transactions : producer;
       KeyOrderedDispatcher dispatcher =
           new KeyOrderedDispatcher(
               function.ordering(), function.maxConcurrency(), "runnel-" + function.name() + "-");
@@ -97,8 +115,10 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
               function,
               new RecordDecoder(client, function.eventType()),
               beans.getBean(function.bean()),
-              producer,
-              deadLetters,
+              output,
+              transactions != null
+                  ? new DeadLetterPublisher(transactions, runtime.getDeadLetterHeaderStyle())
+                  : deadLetters,
               watchdog,
               dispatcher);
       ConsumerLoop loop =
@@ -107,9 +127,10 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
               newConsumer(function),
               processor,
               runtime.getCommitInterval(),
-              runtime.getDrainTimeout());
+              runtime.getDrainTimeout(),
+              transactions);
       Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
-      running.add(new RunningFunction(loop, thread, dispatcher));
+      running.add(new RunningFunction(loop, thread, dispatcher, transactions));
       LOG.info(
           "Function {} consuming {} as group {} ({} ordering, up to {} at once)",
           function.name(),
@@ -167,6 +188,11 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-" + function.name());
+    if (function.exactlyOnce()) {
+      // Reads only committed data, so an upstream exactly-once function's aborted outputs are
+      // skipped.
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
     return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -186,6 +212,9 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
         Thread.currentThread().interrupt();
       }
       function.dispatcher().close();
+      if (function.transactions() != null) {
+        function.transactions().close();
+      }
     }
     running.clear();
     if (watchdog != null) {

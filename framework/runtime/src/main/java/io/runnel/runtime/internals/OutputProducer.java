@@ -4,10 +4,13 @@ import io.runnel.registry.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -21,8 +24,16 @@ final class OutputProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final AvroSerializer serializer;
 
+  /**
+   * @param transactionalId null for the shared at-least-once producer; set, a transactional
+   *     producer for one exactly-once function (its transactions are begun and committed by the
+   *     function's {@link ConsumerLoop})
+   */
   OutputProducer(
-      String bootstrapServers, Map<String, String> extraProperties, AvroSerializer serializer) {
+      String bootstrapServers,
+      Map<String, String> extraProperties,
+      AvroSerializer serializer,
+      String transactionalId) {
     Map<String, Object> config = new HashMap<>(extraProperties);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -30,9 +41,37 @@ final class OutputProducer implements AutoCloseable {
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "runnel-output");
+    if (transactionalId != null) {
+      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+      config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+    }
     this.producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     this.serializer = serializer;
+    if (transactionalId != null) {
+      // Fences an earlier process with the same id and aborts the transaction it left open.
+      producer.initTransactions();
+      producer.beginTransaction();
+    }
+  }
+
+  /**
+   * Commits the open transaction together with the input offsets, then opens the next one: the
+   * outputs and the offsets become visible together or not at all.
+   */
+  void commitTransaction(
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    if (!offsets.isEmpty()) {
+      producer.sendOffsetsToTransaction(offsets, group);
+    }
+    producer.commitTransaction();
+    producer.beginTransaction();
+  }
+
+  /** Drops everything sent since the last commit, and opens the next transaction. */
+  void abortTransaction() {
+    producer.abortTransaction();
+    producer.beginTransaction();
   }
 
   /** Serializes {@code value} (an Avro record) and sends it as part of {@code work}. */
