@@ -58,31 +58,12 @@ class TemperatureAlertFunctionTest {
   @Test
   void producersWithOlderAndNewerCompatibleSchemasDriveTheFunction(RunnelTestKit kit) {
     // What a producer in another language would register: its own copies of the schema.
-    Schema older =
-        SchemaBuilder.record("SensorReading")
-            .namespace("io.runnel.examples.iot")
-            .fields()
-            .requiredString("deviceId")
-            .name("timestamp")
-            .type(SchemaBuilder.builder().longType())
-            .noDefault()
-            .requiredDouble("temperatureC")
-            .endRecord();
+    Schema older = sensorReadingCopy("");
     Schema newer =
-        SchemaBuilder.record("SensorReading")
-            .namespace("io.runnel.examples.iot")
-            .fields()
-            .requiredString("deviceId")
-            .name("timestamp")
-            .type(SchemaBuilder.builder().longType())
-            .noDefault()
-            .requiredDouble("temperatureC")
-            .optionalDouble("humidity")
-            .name("location")
-            .type()
-            .stringType()
-            .stringDefault("unknown")
-            .endRecord();
+        sensorReadingCopy(
+            """
+            , {"name": "humidity", "type": ["null", "double"], "default": null},
+              {"name": "location", "type": "string", "default": "unknown"}""");
     GenericRecord fromOld = new GenericData.Record(older);
     fromOld.put("deviceId", "old-2");
     fromOld.put("timestamp", 1L);
@@ -152,5 +133,21 @@ class TemperatureAlertFunctionTest {
     assertThat(dead.header("runnel.error.function")).isEqualTo("temperature-alert");
     assertThat(dead.rawValue()).containsExactly(1, 2, 3);
     assertThat(kit.awaitRecords("iot.alerts", 1, r -> "hot-3".equals(r.key()))).hasSize(1);
+  }
+
+  /**
+   * SensorReading as another producer might declare its own copy: the first three fields, plus the
+   * given extra field declarations.
+   */
+  static Schema sensorReadingCopy(String extraFields) {
+    return new Schema.Parser()
+        .parse(
+            """
+            {"type": "record", "name": "SensorReading", "namespace": "io.runnel.examples.iot", "fields": [
+              {"name": "deviceId", "type": "string"},
+              {"name": "timestamp", "type": "long"},
+              {"name": "temperatureC", "type": "double"}%s]}
+            """
+                .formatted(extraFields));
   }
 }

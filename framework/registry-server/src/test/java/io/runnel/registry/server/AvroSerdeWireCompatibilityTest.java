@@ -3,53 +3,28 @@ package io.runnel.registry.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.runnel.embedded.EmbeddedKafkaBroker;
 import io.runnel.examples.iot.SensorReading;
-import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerdeConfig;
 import io.runnel.registry.serde.AvroSerializer;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The serde against the dev registry, checked byte for byte against the Confluent wire format. */
-class AvroSerdeWireCompatibilityTest {
+class AvroSerdeWireCompatibilityTest extends DevRegistryTestBase {
 
   // SensorReading{deviceId="d1", timestamp=1700000000000, temperatureC=85.5, humidity=null}, as
   // Avro binary: string length 2 (zigzag 0x04) "d1", long varint, double little-endian, union index
   // 0.
   static final String SENSOR_READING_BODY = "04643180a0abfef962000000000060554000";
-
-  @TempDir static Path dataDir;
-  static EmbeddedKafkaBroker broker;
-  static DevSchemaRegistry registry;
-  static SchemaRegistryClient client;
-
-  @BeforeAll
-  static void start() {
-    broker = EmbeddedKafkaBroker.start(dataDir, 0);
-    registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
-    client = new SchemaRegistryClient(registry.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
-    broker.close();
-  }
 
   static SensorReading reading() {
     return SensorReading.newBuilder()
@@ -101,31 +76,12 @@ class AvroSerdeWireCompatibilityTest {
 
   @Test
   void olderAndNewerWriterSchemasResolveToTheReaderSchema() {
-    Schema older =
-        SchemaBuilder.record("SensorReading")
-            .namespace("io.runnel.examples.iot")
-            .fields()
-            .requiredString("deviceId")
-            .name("timestamp")
-            .type(SchemaBuilder.builder().longType())
-            .noDefault()
-            .requiredDouble("temperatureC")
-            .endRecord();
+    Schema older = sensorReadingCopy("");
     Schema newer =
-        SchemaBuilder.record("SensorReading")
-            .namespace("io.runnel.examples.iot")
-            .fields()
-            .requiredString("deviceId")
-            .name("timestamp")
-            .type(SchemaBuilder.builder().longType())
-            .noDefault()
-            .requiredDouble("temperatureC")
-            .optionalDouble("humidity")
-            .name("firmware")
-            .type()
-            .stringType()
-            .stringDefault("unknown")
-            .endRecord();
+        sensorReadingCopy(
+            """
+            , {"name": "humidity", "type": ["null", "double"], "default": null},
+              {"name": "firmware", "type": "string", "default": "unknown"}""");
     AvroSerializer serializer =
         new AvroSerializer(client, SubjectNameStrategy.TOPIC_NAME, true, false);
     GenericRecord old = new GenericData.Record(older);
@@ -217,5 +173,21 @@ class AvroSerdeWireCompatibilityTest {
         .hasMessageContaining("Cannot decode");
     assertThatThrownBy(() -> new AvroSerializer().configure(Map.of(), false))
         .hasMessageContaining("schema.registry.url");
+  }
+
+  /**
+   * SensorReading as another producer might declare its own copy: the first three fields, plus the
+   * given extra field declarations.
+   */
+  static Schema sensorReadingCopy(String extraFields) {
+    return new Schema.Parser()
+        .parse(
+            """
+            {"type": "record", "name": "SensorReading", "namespace": "io.runnel.examples.iot", "fields": [
+              {"name": "deviceId", "type": "string"},
+              {"name": "timestamp", "type": "long"},
+              {"name": "temperatureC", "type": "double"}%s]}
+            """
+                .formatted(extraFields));
   }
 }

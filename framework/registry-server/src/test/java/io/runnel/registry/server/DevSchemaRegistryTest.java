@@ -3,7 +3,6 @@ package io.runnel.registry.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.runnel.embedded.EmbeddedKafkaBroker;
 import io.runnel.registry.CompatibilityLevel;
 import io.runnel.registry.RegisteredSchema;
 import io.runnel.registry.SchemaRegistryClient;
@@ -12,33 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DevSchemaRegistryTest {
-
-  @TempDir static Path dataDir;
-  static EmbeddedKafkaBroker broker;
-  static DevSchemaRegistry registry;
-  static SchemaRegistryClient client;
-
-  @BeforeAll
-  static void start() {
-    broker = EmbeddedKafkaBroker.start(dataDir, 0);
-    registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
-    client = new SchemaRegistryClient(registry.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
-    broker.close();
-  }
+class DevSchemaRegistryTest extends DevRegistryTestBase {
 
   static Schema user(String subjectTag, boolean withEmail, boolean emailHasDefault) {
     SchemaBuilder.FieldAssembler<Schema> fields =

@@ -66,9 +66,12 @@ final class ConsumerLoop implements Runnable {
     try {
       consumer.subscribe(function.topics(), new Rebalances());
       while (running) {
-        take(consumer.poll(POLL_TIMEOUT));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        take(records);
         applyBackpressure();
-        if (System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
+        // Commit at the interval, and at once when the input is quiet: the last records of a
+        // burst should not wait for the interval (nothing is committed when nothing moved).
+        if (records.isEmpty() || System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
           commit(trackers.keySet(), false);
         }
       }
@@ -183,6 +186,9 @@ final class ConsumerLoop implements Runnable {
             tracker
                 .committable()
                 .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+    if (offsets.isEmpty()) {
+      return; // no record finished since the last commit, so nothing was sent either
+    }
     try {
       transactions.commitTransaction(offsets, consumer.groupMetadata());
       markCommitted(offsets);
