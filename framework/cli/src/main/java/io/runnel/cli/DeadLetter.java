@@ -1,0 +1,45 @@
+package io.runnel.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/** A record read from a dead-letter topic, with the {@code runnel.error.*} headers Runnel wrote. */
+record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
+
+  static final String ERROR_PREFIX = "runnel.error.";
+
+  /** Where the dead letter is, as {@code topic/partition/offset}: what replays are tracked by. */
+  String coordinates() {
+    return record.topic() + "/" + record.partition() + "/" + record.offset();
+  }
+
+  String header(String name) {
+    Header header = record.headers().lastHeader(ERROR_PREFIX + name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  String originalTopic() {
+    return header("original.topic");
+  }
+
+  String function() {
+    return header("function");
+  }
+
+  String exceptionClass() {
+    return header("exception.class");
+  }
+
+  /** When it failed: the header Runnel wrote, else the dead letter's timestamp. */
+  Instant failedAt() {
+    String text = header("failed.at");
+    try {
+      return text == null ? Instant.ofEpochMilli(record.timestamp()) : Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return Instant.ofEpochMilli(record.timestamp());
+    }
+  }
+}
