@@ -20,8 +20,12 @@ public final class CrashTestApp {
   @Singleton
   @Requires(property = "runnel.test.suite", value = "crash")
   static class CopyingFunction {
+    final java.util.concurrent.atomic.AtomicLong handled =
+        new java.util.concurrent.atomic.AtomicLong();
+
     @EventFunction(name = "copy", topics = "unset", outputTopic = "unset")
     SensorReading handle(SensorReading reading) {
+      handled.incrementAndGet();
       return reading;
     }
   }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ final class ConsumerLoop implements Runnable {
         }
       }
       awaitDrained(trackers.keySet());
-      commit(trackers.keySet(), true);
+      commitBeforeLeaving();
     } catch (WakeupException e) {
       LOG.warn("Function {} aborted; records not committed will be handled again", function.name());
     } catch (KafkaException e) {
@@ -142,7 +143,7 @@ final class ConsumerLoop implements Runnable {
       try {
         consumer.commitSync(offsets);
         markCommitted(offsets);
-      } catch (WakeupException e) {
+      } catch (WakeupException | RebalanceInProgressException e) {
         throw e;
       } catch (KafkaException e) {
         LOG.warn(
@@ -164,6 +165,30 @@ final class ConsumerLoop implements Runnable {
                   failure.toString());
             }
           });
+    }
+  }
+
+  /**
+   * The last commit on shutdown. A rebalance in progress (another instance joining) refuses commits
+   * until this consumer rejoins, so poll to let it complete (the records polled are not handled,
+   * and the revoke callback commits what moves) and try again, for as long as the drain timeout
+   * allows.
+   */
+  private void commitBeforeLeaving() {
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    while (true) {
+      try {
+        commit(trackers.keySet(), true);
+        return;
+      } catch (RebalanceInProgressException e) {
+        if (System.nanoTime() > deadline) {
+          LOG.warn(
+              "Function {}: a rebalance kept the last commit from happening; records not committed will be handled again",
+              function.name());
+          return;
+        }
+        consumer.poll(POLL_TIMEOUT);
+      }
     }
   }
 
@@ -301,7 +326,14 @@ final class ConsumerLoop implements Runnable {
         commitTransaction(); // one transaction spans all partitions
       } else {
         awaitDrained(partitions);
-        commit(partitions, true);
+        try {
+          commit(partitions, true);
+        } catch (RebalanceInProgressException e) {
+          LOG.warn(
+              "Function {}: commit on revoke refused by a rebalance; {} will be handled again from the last commit",
+              function.name(),
+              partitions);
+        }
       }
       partitions.forEach(trackers::remove);
     }
