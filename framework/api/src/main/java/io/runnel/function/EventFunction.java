@@ -92,6 +92,14 @@ public @interface EventFunction {
   Class<? extends Throwable>[] noRetryOn() default {};
 
   /**
+   * Non-blocking retries: when the in-place attempts are used up, the record moves to {@code
+   * <topic>.retry.1}, to be tried again after the first delay, then to {@code <topic>.retry.2}
+   * after the second, and so on; after the last it goes to the dead-letter topic. Its partition
+   * moves on meanwhile. Empty (the default): no retry topics.
+   */
+  long[] retryTopicDelaysMs() default {};
+
+  /**
    * Exactly-once for Kafka-to-Kafka functions: outputs, dead letters and input offsets are
    * committed in one Kafka transaction, so a crash anywhere yields neither loss nor duplicates in
    * the output topics for {@code read_committed} readers.

@@ -21,6 +21,7 @@ public class FunctionSettings {
   @Nullable private Long retryBackoffMs;
   @Nullable private String deadLetterTopic;
   @Nullable private Boolean exactlyOnce;
+  @Nullable private List<Long> retryTopicDelaysMs;
   @Nullable private io.runnel.function.Ordering ordering;
   @Nullable private Integer maxConcurrency;
   @Nullable private Integer maxBufferedRecords;
@@ -191,5 +192,14 @@ public class FunctionSettings {
 
   public void setExactlyOnce(@Nullable Boolean exactlyOnce) {
     this.exactlyOnce = exactlyOnce;
+  }
+
+  @Nullable
+  public List<Long> getRetryTopicDelaysMs() {
+    return retryTopicDelaysMs;
+  }
+
+  public void setRetryTopicDelaysMs(@Nullable List<Long> retryTopicDelaysMs) {
+    this.retryTopicDelaysMs = retryTopicDelaysMs;
   }
 }

@@ -84,6 +84,28 @@ public final class RunnelTestKit implements AutoCloseable {
   }
 
   /**
+   * Produces many Avro records (key, value) without waiting for each acknowledgement, then waits
+   * for all: they reach the topic faster than a function takes them one by one.
+   */
+  public void sendAll(String topic, List<Map.Entry<String, Object>> records) {
+    List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+    for (Map.Entry<String, Object> record : records) {
+      byte[] key =
+          record.getKey() == null ? null : record.getKey().getBytes(StandardCharsets.UTF_8);
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(topic, key, serializer.serialize(topic, record.getValue()))));
+    }
+    try {
+      for (java.util.concurrent.Future<?> send : sends) {
+        send.get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot produce to " + topic + ": " + e, e);
+    }
+  }
+
+  /**
    * Produces bytes as they are (for example garbage a function must survive) and waits for the ack.
    */
   public void sendRaw(String topic, String key, byte[] value) {

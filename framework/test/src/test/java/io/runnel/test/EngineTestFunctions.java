@@ -104,4 +104,25 @@ final class EngineTestFunctions {
       }
     }
   }
+
+  @Singleton
+  @Requires(property = "runnel.test.suite", value = "engine")
+  static class RetryingFunction {
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final Map<String, Long> handledAtMillis = new ConcurrentHashMap<>();
+
+    @EventFunction(
+        name = "retrying",
+        topics = "eng.retry",
+        maxAttempts = 1,
+        retryTopicDelaysMs = {300, 300})
+    void handle(SensorReading reading) {
+      String device = reading.getDeviceId();
+      int call = calls.computeIfAbsent(device, d -> new AtomicInteger()).incrementAndGet();
+      if (device.equals("always") || (device.equals("twice") && call <= 2)) {
+        throw new IllegalStateException(device + " failed call " + call);
+      }
+      handledAtMillis.put(device, System.currentTimeMillis());
+    }
+  }
 }

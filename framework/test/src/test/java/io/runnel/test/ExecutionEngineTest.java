@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.context.ApplicationContext;
 import io.runnel.examples.iot.SensorReading;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +27,13 @@ class ExecutionEngineTest {
       RunnelTestKit kit, ApplicationContext context) {
     EngineTestFunctions.OrderedFunction function =
         context.getBean(EngineTestFunctions.OrderedFunction.class);
+    List<Map.Entry<String, Object>> readings = new ArrayList<>();
     for (int sequence = 0; sequence < 20; sequence++) {
       for (int device = 0; device < 30; device++) {
-        kit.send("eng.ordered", "device-" + device, reading("device-" + device, sequence));
+        readings.add(Map.entry("device-" + device, reading("device-" + device, sequence)));
       }
     }
+    kit.sendAll("eng.ordered", readings);
     FunctionRuntimeTest.awaitUntil(
         () -> function.sequenceByDevice.values().stream().mapToInt(List::size).sum() == 600);
     List<Double> expected = IntStream.range(0, 20).mapToObj(i -> (double) i).toList();
@@ -73,5 +77,36 @@ class ExecutionEngineTest {
     // At most the bound (20) plus one poll (10 records) are ever held, so never more run at once,
     // although 1000 invocations at once would be allowed.
     assertThat(function.concurrency.max.get()).isGreaterThan(1).isLessThanOrEqualTo(30);
+  }
+
+  @Test
+  void failedRecordsMoveThroughRetryTopicsWithoutHoldingTheirPartition(
+      RunnelTestKit kit, ApplicationContext context) {
+    EngineTestFunctions.RetryingFunction function =
+        context.getBean(EngineTestFunctions.RetryingFunction.class);
+    // Once the function reads the topic, time how long each record takes.
+    kit.send("eng.retry", "warm-up", reading("warm-up", 0));
+    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("warm-up"));
+    long sent = System.currentTimeMillis();
+    kit.send("eng.retry", "twice", reading("twice", 1));
+    kit.send("eng.retry", "always", reading("always", 2));
+    kit.send("eng.retry", "ok", reading("ok", 3));
+
+    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("twice"));
+    assertThat(function.handledAtMillis.get("ok") - sent)
+        .as("ms until the record behind the failures ran")
+        .isLessThan(300);
+    assertThat(function.handledAtMillis.get("twice") - sent)
+        .as("ms until the third call")
+        .isGreaterThanOrEqualTo(600);
+    assertThat(kit.awaitRecords("eng.retry.retry.1", 2, r -> true))
+        .extracting(r -> r.header("runnel.retry.level"))
+        .containsOnly("1");
+
+    ReceivedRecord dead = kit.awaitRecords("eng.retry.dlq", 1, r -> true).get(0);
+    assertThat(dead.key()).isEqualTo("always");
+    assertThat(dead.header("runnel.error.original.topic")).isEqualTo("eng.retry");
+    assertThat(dead.header("runnel.error.exception.message")).isEqualTo("always failed call 3");
+    assertThat(function.calls.get("always")).hasValue(3);
   }
 }

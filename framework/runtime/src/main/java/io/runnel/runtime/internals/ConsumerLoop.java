@@ -65,7 +65,7 @@ final class ConsumerLoop implements Runnable {
   @Override
   public void run() {
     try {
-      consumer.subscribe(function.topics(), new Rebalances());
+      consumer.subscribe(function.subscribedTopics(), new Rebalances());
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
         take(records);

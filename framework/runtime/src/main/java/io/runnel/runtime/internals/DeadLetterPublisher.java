@@ -46,7 +46,11 @@ final class DeadLetterPublisher {
       case CONNECT -> connectHeaders(headers, function, record, stage, failure);
     }
     producer.sendRaw(
-        function.deadLetterTopicFor(record.topic()), record.key(), record.value(), headers, work);
+        function.deadLetterTopicFor(RetryTopics.originalTopic(record)),
+        record.key(),
+        record.value(),
+        headers,
+        work);
   }
 
   private static void runnelHeaders(
@@ -60,7 +64,7 @@ final class DeadLetterPublisher {
     put(headers, "runnel.error.exception.message", String.valueOf(failure.getMessage()));
     put(headers, "runnel.error.stacktrace", trimmedStackTrace(failure));
     put(headers, "runnel.error.stage", stage.name().toLowerCase(Locale.ROOT));
-    put(headers, "runnel.error.original.topic", record.topic());
+    put(headers, "runnel.error.original.topic", RetryTopics.originalTopic(record));
     put(headers, "runnel.error.original.partition", String.valueOf(record.partition()));
     put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
     put(headers, "runnel.error.original.timestamp", String.valueOf(record.timestamp()));

@@ -30,6 +30,7 @@ record FunctionDefinition(
     long timeoutMs,
     RetryPolicy retryPolicy,
     boolean exactlyOnce,
+    List<Long> retryTopicDelaysMs,
     FunctionShape shape,
     Class<?> eventType,
     BeanDefinition<?> bean,
@@ -130,6 +131,7 @@ record FunctionDefinition(
             pick(settings.getTimeoutMs(), attribute(method, "timeoutMs", Long.class)),
             retryPolicy,
             pick(settings.getExactlyOnce(), attribute(method, "exactlyOnce", Boolean.class)),
+            retryTopicDelays(settings, method),
             shape,
             eventType,
             bean,
@@ -170,6 +172,34 @@ record FunctionDefinition(
             + name
             + " returns a value: set outputTopic on @EventFunction or in configuration");
     return this;
+  }
+
+  /** The input topics and, when retry topics are configured, their retry topics. */
+  List<String> subscribedTopics() {
+    List<String> subscribed = new ArrayList<>(topics);
+    for (String topic : topics) {
+      for (int level = 1; level <= retryTopicDelaysMs.size(); level++) {
+        subscribed.add(retryTopic(topic, level));
+      }
+    }
+    return subscribed;
+  }
+
+  /** The retry topic of {@code originalTopic} for retry number {@code level} (1-based). */
+  static String retryTopic(String originalTopic, int level) {
+    return originalTopic + ".retry." + level;
+  }
+
+  private static List<Long> retryTopicDelays(
+      FunctionSettings settings, ExecutableMethod<?, ?> method) {
+    if (settings.getRetryTopicDelaysMs() != null) {
+      return List.copyOf(settings.getRetryTopicDelaysMs());
+    }
+    long[] delays =
+        method
+            .getValue(EventFunction.class, "retryTopicDelaysMs", long[].class)
+            .orElse(new long[0]);
+    return java.util.Arrays.stream(delays).boxed().toList();
   }
 
   /** The dead-letter topic for records read from {@code inputTopic}. */

@@ -56,7 +56,20 @@ final class KeyOrderedDispatcher implements AutoCloseable {
    * this). The task must not throw: it handles its own failures.
    */
   void dispatch(Object key, Runnable task) {
-    Runnable limited = () -> runWithPermit(task);
+    dispatch(key, 0, task);
+  }
+
+  /**
+   * Like {@link #dispatch(Object, Runnable)}, but the task starts no earlier than {@code
+   * notBeforeMillis} (epoch ms); it waits without holding a concurrency permit.
+   */
+  void dispatch(Object key, long notBeforeMillis, Runnable task) {
+    Runnable limited =
+        () -> {
+          if (waitUntil(notBeforeMillis)) {
+            runWithPermit(task);
+          }
+        };
     if (key == null) {
       threads.execute(limited);
       return;
@@ -72,6 +85,20 @@ final class KeyOrderedDispatcher implements AutoCloseable {
           return created[0];
         });
     created[0].whenComplete((ignored, failure) -> tails.remove(key, created[0]));
+  }
+
+  private static boolean waitUntil(long epochMillis) {
+    long wait = epochMillis - System.currentTimeMillis();
+    if (wait <= 0) {
+      return true;
+    }
+    try {
+      Thread.sleep(wait);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void runWithPermit(Runnable task) {

@@ -44,7 +44,10 @@ final class RecordProcessor implements RecordWork.Redo {
 
   /** Queues one record behind the earlier records of its ordering key. */
   void submit(RecordWork work) {
-    dispatcher.dispatch(dispatcher.orderingKey(work.record()), () -> process(work));
+    dispatcher.dispatch(
+        dispatcher.orderingKey(work.record()),
+        RetryTopics.dueAt(work.record()),
+        () -> process(work));
   }
 
   /** Queues the records of one poll of one partition as a single batch invocation. */
@@ -109,6 +112,23 @@ final class RecordProcessor implements RecordWork.Redo {
     }
   }
 
+  /** Moves a failed record to its next retry topic, or to the dead-letter topic after the last. */
+  private void retryLaterOrDeadLetter(RecordWork work, Invocation.Outcome outcome) {
+    int next = RetryTopics.level(work.record()) + 1;
+    if (next > function.retryTopicDelaysMs().size()) {
+      deadLetters.publish(function, work, Stage.INVOKE, outcome.failure(), outcome.attempts());
+      return;
+    }
+    var record = work.record();
+    producer.sendRaw(
+        FunctionDefinition.retryTopic(RetryTopics.originalTopic(record), next),
+        record.key(),
+        record.value(),
+        RetryTopics.forRetry(
+            record, next, function.retryTopicDelaysMs().get(next - 1), outcome.failure()),
+        work);
+  }
+
   private void finish(List<RecordWork> works, Invocation.Outcome outcome) {
     if (outcome.abandoned()) {
       return; // shutting down: left unfinished, so never committed, and handled again after a
@@ -126,7 +146,7 @@ final class RecordProcessor implements RecordWork.Redo {
           outcome.attempts(),
           outcome.failure().toString());
       for (RecordWork work : works) {
-        deadLetters.publish(function, work, Stage.INVOKE, outcome.failure(), outcome.attempts());
+        retryLaterOrDeadLetter(work, outcome);
       }
     }
     works.forEach(RecordWork::handled);
