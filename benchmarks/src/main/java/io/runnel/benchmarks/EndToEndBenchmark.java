@@ -74,6 +74,8 @@ public final class EndToEndBenchmark implements Callable<Integer> {
             name.equals("A")
                 ? List.of(
                     new RawLoopContender("kafka-clients loop (flush, commit per poll)"),
+                    new MicronautKafkaContender(false),
+                    new MicronautKafkaContender(true),
                     new RunnelContender())
                 : List.of(
                     new RawLoopContender("partition-sequential loop"),

@@ -43,6 +43,8 @@ final class RunnelContender implements Contender {
     BenchmarkFunction.order = order;
     Map<String, Object> properties = new HashMap<>();
     properties.put("runnel.benchmark", "true");
+    // micronaut-kafka is on the classpath for its own contender only.
+    properties.put("kafka.enabled", "false");
     properties.put("runnel.kafka.bootstrap-servers", cluster.bootstrapServers());
     properties.put("runnel.schema-registry.url", cluster.registryUrl());
     properties.put("runnel.functions.bench.topics", workload.topic());

@@ -185,6 +185,36 @@ final class ReplayCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /**
+   * The end offsets once no transaction is pending: a replay committed a moment ago has its commit
+   * markers written shortly after, and until then a read_committed reader would miss its marker and
+   * replay it again.
+   */
+  private static Map<TopicPartition, Long> stableEndOffsets(
+      List<TopicPartition> partitions, Map<String, Object> config) {
+    Map<String, Object> uncommitted = new HashMap<>(config);
+    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> committed =
+            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> all =
+            new KafkaConsumer<>(
+                uncommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        Map<TopicPartition, Long> stable = committed.endOffsets(partitions);
+        if (stable.equals(all.endOffsets(partitions)) || System.nanoTime() > deadline) {
+          return stable;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return stable;
+        }
+      }
+    }
+  }
+
   /** Reads a topic from its beginning to its current end (a missing topic reads as empty). */
   private void readAll(
       String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
@@ -203,7 +233,7 @@ final class ReplayCommand implements Callable<Integer> {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> end = stableEndOffsets(partitions, config);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         consumer.poll(Duration.ofMillis(200)).forEach(each);
       }

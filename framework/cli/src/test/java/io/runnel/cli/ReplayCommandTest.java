@@ -98,6 +98,21 @@ class ReplayCommandTest {
     }
   }
 
+  /**
+   * Reads {@code topic} until it holds {@code count} committed records (commit markers land a
+   * moment after a commit).
+   */
+  static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<ConsumerRecord<byte[], byte[]>> records = readAll(topic);
+    while (records.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      records = readAll(topic);
+    }
+    return records;
+  }
+
   static List<String> keys(List<ConsumerRecord<byte[], byte[]>> records) {
     return records.stream().map(r -> new String(r.key())).toList();
   }
@@ -141,7 +156,7 @@ class ReplayCommandTest {
             "--from",
             "2026-11-23T00:00:00Z");
     assertThat(byClass).contains("Replayed 1 dead letters");
-    List<ConsumerRecord<byte[], byte[]>> replayed = readAll("orders");
+    List<ConsumerRecord<byte[], byte[]>> replayed = awaitRecords("orders", 1);
     assertThat(keys(replayed)).containsExactly("c");
     ConsumerRecord<byte[], byte[]> c = replayed.get(0);
     assertThat(new String(c.value())).isEqualTo("value-c");
@@ -172,7 +187,7 @@ class ReplayCommandTest {
     assertThat(again)
         .contains("3 dead letters match, 3 of them replayed before")
         .contains("Replayed 0 dead letters");
-    assertThat(keys(readAll("orders"))).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(keys(awaitRecords("orders", 3))).containsExactlyInAnyOrder("a", "b", "c");
   }
 
   @Test
@@ -187,7 +202,7 @@ class ReplayCommandTest {
         "moved.dlq",
         "--to",
         "orders.retried");
-    assertThat(keys(readAll("orders.retried"))).containsExactly("m");
+    assertThat(keys(awaitRecords("orders.retried", 1))).containsExactly("m");
   }
 
   @Test

@@ -1,0 +1,132 @@
+package io.runnel.benchmarks;
+
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.messaging.annotation.SendTo;
+import io.runnel.examples.iot.SensorReading;
+import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.registry.serde.AvroSerializer;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Micronaut's {@code @KafkaListener} (micronaut-kafka), threads=2: either its at-least-once form (a
+ * batch listener that sends, flushes, and lets the batch's offsets be committed after it returns)
+ * or its per-record {@code @SendTo} form, which commits without waiting for outputs to be
+ * acknowledged and so is not at-least-once: a reference, not a peer.
+ */
+final class MicronautKafkaContender implements Contender {
+
+  /** The current run's shared state, set before its context starts. */
+  static volatile Step step;
+
+  /** What each listener needs for one record, shared with the hand-written loops' work. */
+  record Step(
+      Workload workload,
+      AvroDeserializer deserializer,
+      AvroSerializer serializer,
+      KafkaProducer<byte[], byte[]> producer,
+      String outputTopic,
+      OrderChecker order) {
+    byte[] output(ConsumerRecord<byte[], byte[]> record) {
+      SensorReading reading =
+          (SensorReading) deserializer.deserialize(record.topic(), record.value());
+      var alert = workload.handle(reading);
+      order.handled(reading);
+      return serializer.serialize(outputTopic, alert);
+    }
+  }
+
+  @Requires(property = "bench.micronaut", value = "batch")
+  @KafkaListener(
+      groupId = "${bench.group}",
+      batch = true,
+      threads = 2,
+      offsetReset = OffsetReset.EARLIEST,
+      offsetStrategy = OffsetStrategy.SYNC)
+  static class BatchListener {
+    @Topic("${bench.topic}")
+    void receive(List<ConsumerRecord<byte[], byte[]>> records) {
+      Step current = step;
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        current
+            .producer()
+            .send(
+                new ProducerRecord<>(current.outputTopic(), record.key(), current.output(record)));
+      }
+      current.producer().flush();
+    }
+  }
+
+  @Requires(property = "bench.micronaut", value = "send-to")
+  @KafkaListener(
+      groupId = "${bench.group}",
+      threads = 2,
+      offsetReset = OffsetReset.EARLIEST,
+      offsetStrategy = OffsetStrategy.ASYNC)
+  static class SendToListener {
+    @Topic("${bench.topic}")
+    @SendTo("${bench.output}")
+    byte[] receive(ConsumerRecord<byte[], byte[]> record) {
+      return step.output(record);
+    }
+  }
+
+  private final boolean sendTo;
+
+  MicronautKafkaContender(boolean sendTo) {
+    this.sendTo = sendTo;
+  }
+
+  @Override
+  public String name() {
+    return sendTo
+        ? "Micronaut @KafkaListener @SendTo, threads=2 (not at-least-once)"
+        : "Micronaut @KafkaListener batch, threads=2";
+  }
+
+  @Override
+  public AutoCloseable start(
+      Workload workload,
+      BenchmarkCluster cluster,
+      String group,
+      String outputTopic,
+      OrderChecker order) {
+    KafkaProducer<byte[], byte[]> producer = cluster.producer();
+    step =
+        new Step(
+            workload, cluster.deserializer(), cluster.serializer(), producer, outputTopic, order);
+    ApplicationContext context =
+        ApplicationContext.run(
+            Map.of(
+                "bench.micronaut",
+                sendTo ? "send-to" : "batch",
+                "bench.group",
+                group,
+                "bench.topic",
+                workload.topic(),
+                "bench.output",
+                outputTopic,
+                "kafka.bootstrap.servers",
+                cluster.bootstrapServers(),
+                "kafka.consumers.default.key.deserializer",
+                "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                "kafka.consumers.default.value.deserializer",
+                "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                "kafka.producers.default.key.serializer",
+                "org.apache.kafka.common.serialization.ByteArraySerializer",
+                "kafka.producers.default.value.serializer",
+                "org.apache.kafka.common.serialization.ByteArraySerializer"));
+    return () -> {
+      context.close();
+      producer.close();
+    };
+  }
+}
