@@ -207,12 +207,24 @@ record FunctionDefinition(
     return deadLetterTopic != null ? deadLetterTopic : inputTopic + ".dlq";
   }
 
-  /** An annotation attribute as written, or its default as declared in {@link EventFunction}. */
+  /**
+   * An annotation attribute as written, or its default as declared in {@link EventFunction}. A
+   * function compiled against an older Runnel has no metadata for attributes added since; their
+   * defaults are read from the annotation type itself.
+   */
   private static <T> T attribute(ExecutableMethod<?, ?> method, String member, Class<T> type) {
     return method
         .getValue(EventFunction.class, member, type)
         .or(() -> method.getDefaultValue(EventFunction.class, member, type))
-        .orElseThrow(() -> new IllegalStateException("@EventFunction has no " + member));
+        .orElseGet(() -> declaredDefault(member, type));
+  }
+
+  private static <T> T declaredDefault(String member, Class<T> type) {
+    try {
+      return type.cast(EventFunction.class.getMethod(member).getDefaultValue());
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("@EventFunction has no attribute " + member, e);
+    }
   }
 
   private static <T> T pick(T override, T annotated) {
