@@ -7,14 +7,10 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.messaging.annotation.SendTo;
-import io.runnel.examples.iot.SensorReading;
-import io.runnel.registry.serde.AvroDeserializer;
-import io.runnel.registry.serde.AvroSerializer;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Micronaut's {@code @KafkaListener} (micronaut-kafka), threads=2: either its at-least-once form (a
@@ -26,23 +22,6 @@ final class MicronautKafkaContender implements Contender {
 
   /** The current run's shared state, set before its context starts. */
   static volatile Step step;
-
-  /** What each listener needs for one record, shared with the hand-written loops' work. */
-  record Step(
-      Workload workload,
-      AvroDeserializer deserializer,
-      AvroSerializer serializer,
-      KafkaProducer<byte[], byte[]> producer,
-      String outputTopic,
-      OrderChecker order) {
-    byte[] output(ConsumerRecord<byte[], byte[]> record) {
-      SensorReading reading =
-          (SensorReading) deserializer.deserialize(record.topic(), record.value());
-      var alert = workload.handle(reading);
-      order.handled(reading);
-      return serializer.serialize(outputTopic, alert);
-    }
-  }
 
   @Requires(property = "bench.micronaut", value = "batch")
   @KafkaListener(
@@ -56,10 +35,7 @@ final class MicronautKafkaContender implements Contender {
     void receive(List<ConsumerRecord<byte[], byte[]>> records) {
       Step current = step;
       for (ConsumerRecord<byte[], byte[]> record : records) {
-        current
-            .producer()
-            .send(
-                new ProducerRecord<>(current.outputTopic(), record.key(), current.output(record)));
+        current.handle(record);
       }
       current.producer().flush();
     }
@@ -100,9 +76,7 @@ final class MicronautKafkaContender implements Contender {
       String outputTopic,
       OrderChecker order) {
     KafkaProducer<byte[], byte[]> producer = cluster.producer();
-    step =
-        new Step(
-            workload, cluster.deserializer(), cluster.serializer(), producer, outputTopic, order);
+    step = Step.of(workload, cluster, producer, outputTopic, order);
     ApplicationContext context =
         ApplicationContext.run(
             Map.of(

@@ -1,41 +1,17 @@
 package io.runnel.benchmarks;
 
-import io.runnel.examples.iot.SensorReading;
-import io.runnel.registry.serde.AvroDeserializer;
-import io.runnel.registry.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A hand-written kafka-clients loop, at-least-once: per poll, handle the records (how is up to the
  * subclass), flush the producer so every output is acknowledged, then commit.
  */
 abstract class PollLoopContender implements Contender {
-
-  /** What one record needs: decode, handle, emit. */
-  record Step(
-      Workload workload,
-      AvroDeserializer deserializer,
-      AvroSerializer serializer,
-      KafkaProducer<byte[], byte[]> producer,
-      String outputTopic,
-      OrderChecker order) {
-    void handle(ConsumerRecord<byte[], byte[]> record) {
-      SensorReading reading =
-          (SensorReading) deserializer.deserialize(record.topic(), record.value());
-      var alert = workload.handle(reading);
-      order.handled(reading);
-      producer.send(
-          new ProducerRecord<>(
-              outputTopic, record.key(), serializer.serialize(outputTopic, alert)));
-    }
-  }
 
   /**
    * Handles one poll's records; returns once every record's output was sent (not yet acknowledged).
@@ -58,14 +34,7 @@ abstract class PollLoopContender implements Contender {
                 () -> {
                   try (KafkaConsumer<byte[], byte[]> consumer = cluster.consumer(group);
                       KafkaProducer<byte[], byte[]> producer = cluster.producer()) {
-                    Step step =
-                        new Step(
-                            workload,
-                            cluster.deserializer(),
-                            cluster.serializer(),
-                            producer,
-                            outputTopic,
-                            order);
+                    Step step = Step.of(workload, cluster, producer, outputTopic, order);
                     consumer.subscribe(List.of(workload.topic()));
                     while (running.get()) {
                       ConsumerRecords<byte[], byte[]> records =
