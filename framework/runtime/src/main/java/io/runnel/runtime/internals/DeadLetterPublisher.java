@@ -4,7 +4,6 @@ import io.runnel.runtime.DeadLetterHeaderStyle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,18 +59,18 @@ final class DeadLetterPublisher {
       Stage stage,
       Throwable failure,
       int attempts) {
-    put(headers, "runnel.error.exception.class", failure.getClass().getName());
-    put(headers, "runnel.error.exception.message", String.valueOf(failure.getMessage()));
-    put(headers, "runnel.error.stacktrace", trimmedStackTrace(failure));
-    put(headers, "runnel.error.stage", stage.name().toLowerCase(Locale.ROOT));
-    put(headers, "runnel.error.original.topic", RetryTopics.originalTopic(record));
-    put(headers, "runnel.error.original.partition", String.valueOf(record.partition()));
-    put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
-    put(headers, "runnel.error.original.timestamp", String.valueOf(record.timestamp()));
-    put(headers, "runnel.error.consumer.group", function.group());
-    put(headers, "runnel.error.function", function.name());
-    put(headers, "runnel.error.attempts", String.valueOf(attempts));
-    put(headers, "runnel.error.failed.at", Instant.now().toString());
+    HeaderText.put(headers, "runnel.error.exception.class", failure.getClass().getName());
+    HeaderText.put(headers, "runnel.error.exception.message", String.valueOf(failure.getMessage()));
+    HeaderText.put(headers, "runnel.error.stacktrace", trimmedStackTrace(failure));
+    HeaderText.put(headers, "runnel.error.stage", stage.name().toLowerCase(Locale.ROOT));
+    HeaderText.put(headers, "runnel.error.original.topic", RetryTopics.originalTopic(record));
+    HeaderText.put(headers, "runnel.error.original.partition", String.valueOf(record.partition()));
+    HeaderText.put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
+    HeaderText.put(headers, "runnel.error.original.timestamp", String.valueOf(record.timestamp()));
+    HeaderText.put(headers, "runnel.error.consumer.group", function.group());
+    HeaderText.put(headers, "runnel.error.function", function.name());
+    HeaderText.put(headers, "runnel.error.attempts", String.valueOf(attempts));
+    HeaderText.put(headers, "runnel.error.failed.at", Instant.now().toString());
   }
 
   private static void springHeaders(
@@ -79,40 +78,42 @@ final class DeadLetterPublisher {
       FunctionDefinition function,
       ConsumerRecord<byte[], byte[]> record,
       Throwable failure) {
-    put(headers, "kafka_dlt-exception-fqcn", failure.getClass().getName());
+    HeaderText.put(headers, "kafka_dlt-exception-fqcn", failure.getClass().getName());
     if (failure.getCause() != null) {
-      put(headers, "kafka_dlt-exception-cause-fqcn", failure.getCause().getClass().getName());
+      HeaderText.put(
+          headers, "kafka_dlt-exception-cause-fqcn", failure.getCause().getClass().getName());
     }
-    put(headers, "kafka_dlt-exception-message", String.valueOf(failure.getMessage()));
-    put(headers, "kafka_dlt-exception-stacktrace", trimmedStackTrace(failure));
-    put(headers, "kafka_dlt-original-topic", record.topic());
-    put(
+    HeaderText.put(headers, "kafka_dlt-exception-message", String.valueOf(failure.getMessage()));
+    HeaderText.put(headers, "kafka_dlt-exception-stacktrace", trimmedStackTrace(failure));
+    HeaderText.put(headers, "kafka_dlt-original-topic", record.topic());
+    HeaderText.put(
         headers,
         "kafka_dlt-original-partition",
         ByteBuffer.allocate(4).putInt(record.partition()).array());
-    put(
+    HeaderText.put(
         headers,
         "kafka_dlt-original-offset",
         ByteBuffer.allocate(8).putLong(record.offset()).array());
-    put(
+    HeaderText.put(
         headers,
         "kafka_dlt-original-timestamp",
         ByteBuffer.allocate(8).putLong(record.timestamp()).array());
-    put(headers, "kafka_dlt-original-timestamp-type", record.timestampType().toString());
-    put(headers, "kafka_dlt-original-consumer-group", function.group());
+    HeaderText.put(headers, "kafka_dlt-original-timestamp-type", record.timestampType().toString());
+    HeaderText.put(headers, "kafka_dlt-original-consumer-group", function.group());
   }
 
   private static void smallRyeHeaders(
       Headers headers, ConsumerRecord<byte[], byte[]> record, Throwable failure) {
-    put(headers, "dead-letter-exception-class-name", failure.getClass().getName());
-    put(headers, "dead-letter-reason", String.valueOf(failure.getMessage()));
+    HeaderText.put(headers, "dead-letter-exception-class-name", failure.getClass().getName());
+    HeaderText.put(headers, "dead-letter-reason", String.valueOf(failure.getMessage()));
     if (failure.getCause() != null) {
-      put(headers, "dead-letter-cause-class-name", failure.getCause().getClass().getName());
-      put(headers, "dead-letter-cause", String.valueOf(failure.getCause().getMessage()));
+      HeaderText.put(
+          headers, "dead-letter-cause-class-name", failure.getCause().getClass().getName());
+      HeaderText.put(headers, "dead-letter-cause", String.valueOf(failure.getCause().getMessage()));
     }
-    put(headers, "dead-letter-topic", record.topic());
-    put(headers, "dead-letter-partition", String.valueOf(record.partition()));
-    put(headers, "dead-letter-offset", String.valueOf(record.offset()));
+    HeaderText.put(headers, "dead-letter-topic", record.topic());
+    HeaderText.put(headers, "dead-letter-partition", String.valueOf(record.partition()));
+    HeaderText.put(headers, "dead-letter-offset", String.valueOf(record.offset()));
   }
 
   private static void connectHeaders(
@@ -121,25 +122,18 @@ final class DeadLetterPublisher {
       ConsumerRecord<byte[], byte[]> record,
       Stage stage,
       Throwable failure) {
-    put(headers, "__connect.errors.topic", record.topic());
-    put(headers, "__connect.errors.partition", String.valueOf(record.partition()));
-    put(headers, "__connect.errors.offset", String.valueOf(record.offset()));
-    put(headers, "__connect.errors.connector.name", function.name());
-    put(headers, "__connect.errors.task.id", "0");
-    put(headers, "__connect.errors.stage", stage == Stage.DECODE ? "VALUE_CONVERTER" : "TASK_PUT");
-    put(headers, "__connect.errors.class.name", function.bean().getBeanType().getName());
-    put(headers, "__connect.errors.exception.class.name", failure.getClass().getName());
-    put(headers, "__connect.errors.exception.message", String.valueOf(failure.getMessage()));
-    put(headers, "__connect.errors.exception.stacktrace", trimmedStackTrace(failure));
-  }
-
-  private static void put(Headers headers, String name, String value) {
-    put(headers, name, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void put(Headers headers, String name, byte[] value) {
-    headers.remove(name);
-    headers.add(name, value);
+    HeaderText.put(headers, "__connect.errors.topic", record.topic());
+    HeaderText.put(headers, "__connect.errors.partition", String.valueOf(record.partition()));
+    HeaderText.put(headers, "__connect.errors.offset", String.valueOf(record.offset()));
+    HeaderText.put(headers, "__connect.errors.connector.name", function.name());
+    HeaderText.put(headers, "__connect.errors.task.id", "0");
+    HeaderText.put(
+        headers, "__connect.errors.stage", stage == Stage.DECODE ? "VALUE_CONVERTER" : "TASK_PUT");
+    HeaderText.put(headers, "__connect.errors.class.name", function.bean().getBeanType().getName());
+    HeaderText.put(headers, "__connect.errors.exception.class.name", failure.getClass().getName());
+    HeaderText.put(
+        headers, "__connect.errors.exception.message", String.valueOf(failure.getMessage()));
+    HeaderText.put(headers, "__connect.errors.exception.stacktrace", trimmedStackTrace(failure));
   }
 
   private static String trimmedStackTrace(Throwable failure) {

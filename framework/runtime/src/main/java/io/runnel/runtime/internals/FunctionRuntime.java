@@ -82,13 +82,12 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     SchemaRegistryClient client =
         new SchemaRegistryClient(
             registry.getUrl(), registry.getRequestTimeout(), registry.getBasicAuthUserInfo());
+    // One serializer for every producer: its schema-id and writer caches are built once.
+    AvroSerializer serializer =
+        new AvroSerializer(
+            client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false);
     producer =
-        new OutputProducer(
-            kafka.getBootstrapServers(),
-            kafka.getProducer(),
-            new AvroSerializer(
-                client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false),
-            null);
+        new OutputProducer(kafka.getBootstrapServers(), kafka.getProducer(), serializer, null);
     DeadLetterPublisher deadLetters =
         new DeadLetterPublisher(producer, runtime.getDeadLetterHeaderStyle());
     watchdog = new InvocationWatchdog("runnel-timeouts");
@@ -99,11 +98,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
               ? new OutputProducer(
                   kafka.getBootstrapServers(),
                   kafka.getProducer(),
-                  new AvroSerializer(
-                      client,
-                      SubjectNameStrategy.TOPIC_NAME,
-                      registry.isAutoRegisterSchemas(),
-                      false),
+                  serializer,
                   "runnel-" + function.group() + "-" + runtime.getInstanceId())
               : null;
       OutputProducer output = transactions != null ? transactions : producer;

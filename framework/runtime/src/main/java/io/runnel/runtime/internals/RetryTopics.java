@@ -1,8 +1,6 @@
 package io.runnel.runtime.internals;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -21,19 +19,19 @@ final class RetryTopics {
 
   /** 0 for a record from an input topic, n for one from its n-th retry topic. */
   static int level(ConsumerRecord<byte[], byte[]> record) {
-    String level = header(record.headers(), LEVEL);
+    String level = HeaderText.get(record.headers(), LEVEL);
     return level == null ? 0 : Integer.parseInt(level);
   }
 
   /** When a retried record may run, in epoch milliseconds; 0 for any other record. */
   static long dueAt(ConsumerRecord<byte[], byte[]> record) {
-    String due = header(record.headers(), DUE);
+    String due = HeaderText.get(record.headers(), DUE);
     return due == null ? 0 : Long.parseLong(due);
   }
 
   /** The input topic the record first came from. */
   static String originalTopic(ConsumerRecord<byte[], byte[]> record) {
-    String original = header(record.headers(), ORIGINAL_TOPIC);
+    String original = HeaderText.get(record.headers(), ORIGINAL_TOPIC);
     return original == null ? record.topic() : original;
   }
 
@@ -43,20 +41,11 @@ final class RetryTopics {
   static Headers forRetry(
       ConsumerRecord<byte[], byte[]> record, int level, long delayMs, Throwable failure) {
     Headers headers = new RecordHeaders(record.headers().toArray());
-    put(headers, ORIGINAL_TOPIC, originalTopic(record));
-    put(headers, LEVEL, String.valueOf(level));
-    put(headers, DUE, String.valueOf(System.currentTimeMillis() + delayMs));
-    put(headers, LAST_EXCEPTION, failure.getClass().getName() + ": " + failure.getMessage());
+    HeaderText.put(headers, ORIGINAL_TOPIC, originalTopic(record));
+    HeaderText.put(headers, LEVEL, String.valueOf(level));
+    HeaderText.put(headers, DUE, String.valueOf(System.currentTimeMillis() + delayMs));
+    HeaderText.put(
+        headers, LAST_EXCEPTION, failure.getClass().getName() + ": " + failure.getMessage());
     return headers;
-  }
-
-  private static String header(Headers headers, String name) {
-    Header header = headers.lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
-  private static void put(Headers headers, String name, String value) {
-    headers.remove(name);
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }
