@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -44,8 +45,21 @@ public final class EndToEndBenchmark implements Callable<Integer> {
       description = "Rounds; contenders alternate within each (default: ${DEFAULT-VALUE}).")
   int rounds = 2;
 
+  @Option(
+      names = "--warmup-rounds",
+      description =
+          "Unreported rounds first, so the JIT has compiled every contender's path (default: ${DEFAULT-VALUE}).")
+  int warmupRounds = 1;
+
   @Option(names = "--workloads", split = ",", description = "A, B10k, B100 (default: all).")
   List<String> workloads = List.of("A", "B10k", "B100");
+
+  @Option(
+      names = "--contenders",
+      split = ",",
+      description =
+          "Only the contenders whose names contain one of these words, case ignored (default: all).")
+  List<String> contenderFilter = List.of();
 
   /** One measured run. */
   record Run(double eventsPerSecond, long orderViolations, long heapAddedMiB) {}
@@ -79,13 +93,15 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                     new RunnelContender())
                 : List.of(
                     new RawLoopContender("partition-sequential loop"),
+                    new ParallelConsumerContender(),
                     new NaiveVirtualThreadContender(),
                     new RunnelContender());
+        contenders = contenders.stream().filter(this::selected).toList();
         System.out.printf(
             "Producing %,d events for workload %s...%n", workload.events(), workload.name());
         cluster.produce(workload);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
-        for (int round = 1; round <= rounds; round++) {
+        for (int round = 1 - warmupRounds; round <= rounds; round++) {
           for (Contender contender : contenders) {
             int target =
                 contender instanceof RawLoopContender && workload.sleepMs() > 0
@@ -93,15 +109,23 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                     : workload.events();
             Run run = measure(cluster, workload, contender, round, target);
             System.out.printf(
-                "  round %d  %-45s %,12.0f events/s%n",
-                round, contender.name(), run.eventsPerSecond());
-            runs.computeIfAbsent(contender.name(), k -> new ArrayList<>()).add(run);
+                "  %s  %-45s %,12.0f events/s%n",
+                round < 1 ? "warm-up" : "round " + round, contender.name(), run.eventsPerSecond());
+            if (round >= 1) {
+              runs.computeIfAbsent(contender.name(), k -> new ArrayList<>()).add(run);
+            }
           }
         }
         print(workload, runs);
       }
     }
     return 0;
+  }
+
+  private boolean selected(Contender contender) {
+    String name = contender.name().toLowerCase(Locale.ROOT);
+    return contenderFilter.isEmpty()
+        || contenderFilter.stream().anyMatch(word -> name.contains(word.toLowerCase(Locale.ROOT)));
   }
 
   private static Run measure(

@@ -2,6 +2,7 @@ package io.runnel.runtime;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.runnel.registry.SchemaRegistryClient;
 import java.net.URI;
 import java.time.Duration;
 
@@ -60,6 +61,11 @@ public class SchemaRegistrySettings {
   }
 
   /** Fails start-up with the name of the setting when it is missing or malformed. */
+  /** A client of the configured registry. */
+  public SchemaRegistryClient newClient() {
+    return new SchemaRegistryClient(url, requestTimeout, basicAuthUserInfo);
+  }
+
   public void validate() {
     if (url == null || url.isBlank()) {
       throw new ConfigurationException(

@@ -35,6 +35,12 @@ final class ConsumerLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
+  /**
+   * While records are in flight the loop wakes up sooner, so a finished burst is committed within
+   * milliseconds rather than a whole idle poll later.
+   */
+  private static final Duration BUSY_POLL_TIMEOUT = Duration.ofMillis(10);
+
   private final FunctionDefinition function;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final RecordProcessor processor;
@@ -44,6 +50,7 @@ final class ConsumerLoop implements Runnable {
   private final AtomicBoolean transactionFailed = new AtomicBoolean();
   private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
   private boolean paused;
+  private int buffered;
   private long lastCommitNanos = System.nanoTime();
   private volatile boolean running = true;
 
@@ -67,7 +74,8 @@ final class ConsumerLoop implements Runnable {
     try {
       consumer.subscribe(function.subscribedTopics(), new Rebalances());
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        ConsumerRecords<byte[], byte[]> records =
+            consumer.poll(buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
         take(records);
         applyBackpressure();
         // Commit at the interval, and at once when the input is quiet: the last records of a
@@ -107,7 +115,7 @@ final class ConsumerLoop implements Runnable {
   }
 
   private void applyBackpressure() {
-    int buffered = 0;
+    buffered = 0;
     for (OffsetTracker tracker : trackers.values()) {
       tracker.committable();
       buffered += tracker.buffered();

@@ -79,9 +79,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     kafka.validate();
     registry.validate();
     runtime.validate();
-    SchemaRegistryClient client =
-        new SchemaRegistryClient(
-            registry.getUrl(), registry.getRequestTimeout(), registry.getBasicAuthUserInfo());
+    SchemaRegistryClient client = registry.newClient();
     // One serializer for every producer: its schema-id and writer caches are built once.
     AvroSerializer serializer =
         new AvroSerializer(

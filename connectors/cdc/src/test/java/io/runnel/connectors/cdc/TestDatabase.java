@@ -1,0 +1,77 @@
+package io.runnel.connectors.cdc;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real PostgreSQL (embedded binaries, no Docker) set up for logical decoding. */
+final class TestDatabase implements AutoCloseable {
+
+  private final EmbeddedPostgres postgres;
+
+  private TestDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  static TestDatabase start(String walLevel) {
+    try {
+      return new TestDatabase(
+          EmbeddedPostgres.builder()
+              .setServerConfig("wal_level", walLevel)
+              .setServerConfig("max_wal_senders", "10")
+              .setServerConfig("max_replication_slots", "10")
+              .start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return postgres.getPort();
+  }
+
+  /** Runs statements, each in its own transaction. */
+  void execute(String... statements) {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Connection connection() throws SQLException {
+    return postgres.getPostgresDatabase().getConnection();
+  }
+
+  /**
+   * Connector settings for this database; {@code name} keeps slot, publication and topics apart.
+   */
+  Map<String, Object> connectorProperties(String name, String... tables) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("runnel.cdc.enabled", "true");
+    properties.put("runnel.cdc.host", "localhost");
+    properties.put("runnel.cdc.port", port());
+    properties.put("runnel.cdc.database", "postgres");
+    properties.put("runnel.cdc.user", "postgres");
+    properties.put("runnel.cdc.tables", String.join(",", tables));
+    properties.put("runnel.cdc.topic-prefix", name);
+    properties.put("runnel.cdc.slot", name + "_slot");
+    properties.put("runnel.cdc.publication", name + "_pub");
+    properties.put("runnel.cdc.offsets-topic", name + "-offsets");
+    properties.put("runnel.cdc.heartbeat-interval", "1s");
+    return properties;
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}
