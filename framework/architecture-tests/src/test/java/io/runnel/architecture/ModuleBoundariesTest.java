@@ -37,18 +37,20 @@ class ModuleBoundariesTest {
               "internals can change without notice; users and other modules use the API and settings");
 
   @ArchTest
-  static final ArchRule connectorsUseOnlyTheApiAndTheRegistry =
+  static final ArchRule connectorsUseOnlyTheApiTheRegistryAndSharedSettings =
       noClasses()
           .that()
           .resideInAPackage("io.runnel.connectors..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "io.runnel.runtime..",
+              "io.runnel.runtime.internals..",
               "io.runnel.dev..",
               "io.runnel.embedded..",
               "io.runnel.registry.server..")
-          .allowEmptyShould(true);
+          .because(
+              "connectors share the runnel.kafka and runnel.schema-registry settings, nothing of the"
+                  + " engine");
 
   @ArchTest
   static final ArchRule functionsUseOnlyTheApi =

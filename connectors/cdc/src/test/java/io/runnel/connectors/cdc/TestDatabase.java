@@ -3,6 +3,7 @@ package io.runnel.connectors.cdc;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,13 +20,28 @@ final class TestDatabase implements AutoCloseable {
   }
 
   static TestDatabase start(String walLevel) {
+    return start(builder(walLevel));
+  }
+
+  /**
+   * A server keeping its data in {@code dataDir} on {@code port}, so it can be stopped and
+   * restarted.
+   */
+  static TestDatabase start(Path dataDir, int port) {
+    return start(
+        builder("logical").setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port));
+  }
+
+  private static EmbeddedPostgres.Builder builder(String walLevel) {
+    return EmbeddedPostgres.builder()
+        .setServerConfig("wal_level", walLevel)
+        .setServerConfig("max_wal_senders", "10")
+        .setServerConfig("max_replication_slots", "10");
+  }
+
+  private static TestDatabase start(EmbeddedPostgres.Builder builder) {
     try {
-      return new TestDatabase(
-          EmbeddedPostgres.builder()
-              .setServerConfig("wal_level", walLevel)
-              .setServerConfig("max_wal_senders", "10")
-              .setServerConfig("max_replication_slots", "10")
-              .start());
+      return new TestDatabase(builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
