@@ -5,6 +5,7 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.convert.format.MapFormat;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * How functions reach Kafka, under {@code runnel.kafka}: the cluster address and extra client
@@ -44,6 +45,21 @@ public class KafkaSettings {
   public void setProducer(
       @MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> producer) {
     this.producer = producer;
+  }
+
+  /**
+   * The configuration of a producer whose sends count only once Kafka stored them: the cluster,
+   * {@code runnel.kafka.producer.*}, acks=all and idempotence (not overridable), linger 5 ms and
+   * {@code clientId} unless set.
+   */
+  public Map<String, Object> durableProducerConfig(String clientId) {
+    Map<String, Object> config = new HashMap<>(producer);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+    config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    return config;
   }
 
   /** Fails start-up with the name of the setting when it is missing or malformed. */

@@ -124,7 +124,8 @@ class CdcConnectorTest {
   }
 
   @Test
-  void addingAColumnRegistersANewVersionThatOldAndNewReadersDecode(RunnelTestKit kit) {
+  void addingAColumnRegistersANewVersionThatOldAndNewReadersDecode(RunnelTestKit kit)
+      throws InterruptedException {
     Map<String, Object> properties = database.connectorProperties("env", "public.products");
     properties.put("runnel.cdc.shape", "envelope");
     database.execute("INSERT INTO products VALUES (1, 'bolt', 10)");
@@ -156,13 +157,7 @@ class CdcConnectorTest {
       database.execute(
           "ALTER TABLE products ALTER COLUMN qty TYPE text",
           "INSERT INTO products VALUES (3, 'washer', 'many', 'blue')");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      HealthResult result = health(context);
-      while (!result.getStatus().getName().equals("DOWN") && System.nanoTime() < deadline) {
-        sleep(200);
-        result = health(context);
-      }
-      assertThat(result.getStatus().getName()).isEqualTo("DOWN");
+      HealthResult result = awaitHealth(context, "DOWN");
       assertThat(((Map<?, ?>) result.getDetails()).get("reason").toString())
           .contains("column 'qty'");
     }
@@ -188,6 +183,21 @@ class CdcConnectorTest {
           .hasStackTraceContaining("wal_level=replica")
           .hasStackTraceContaining("needs wal_level=logical");
     }
+  }
+
+  /** Waits (60 s at most) until the connector's health has {@code status}, and returns it. */
+  static HealthResult awaitHealth(ApplicationContext context, String status)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    HealthResult result = health(context);
+    while (!result.getStatus().getName().equals(status) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      result = health(context);
+    }
+    assertThat(result.getStatus().getName())
+        .as("health, details %s", result.getDetails())
+        .isEqualTo(status);
+    return result;
   }
 
   /** The connector's entry in the health endpoint. */
@@ -234,13 +244,5 @@ class CdcConnectorTest {
 
   private static long micros(Instant instant) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -41,7 +41,7 @@ class CdcOutageTest {
       kit.awaitRecords("outage.public.items", 1, r -> true, WAIT);
 
       database.close();
-      HealthResult down = awaitHealth(context, "DOWN");
+      HealthResult down = CdcConnectorTest.awaitHealth(context, "DOWN");
       assertThat(((Map<?, ?>) down.getDetails()).get("reason")).asString().isNotBlank();
 
       database = TestDatabase.start(dataDir, port);
@@ -51,23 +51,9 @@ class CdcOutageTest {
       List<ReceivedRecord> records = kit.awaitRecords("outage.public.items", 3, r -> true, WAIT);
       assertThat(records.stream().map(r -> ((GenericRecord) r.value()).get("name").toString()))
           .containsSubsequence("before the outage", "after the outage", "renamed");
-      awaitHealth(context, "UP");
+      CdcConnectorTest.awaitHealth(context, "UP");
     } finally {
       database.close();
     }
-  }
-
-  private static HealthResult awaitHealth(ApplicationContext context, String status)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    HealthResult result = CdcConnectorTest.health(context);
-    while (!result.getStatus().getName().equals(status) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      result = CdcConnectorTest.health(context);
-    }
-    assertThat(result.getStatus().getName())
-        .as("health, details %s", result.getDetails())
-        .isEqualTo(status);
-    return result;
   }
 }

@@ -84,8 +84,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     AvroSerializer serializer =
         new AvroSerializer(
             client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false);
-    producer =
-        new OutputProducer(kafka.getBootstrapServers(), kafka.getProducer(), serializer, null);
+    producer = new OutputProducer(kafka, serializer, null);
     DeadLetterPublisher deadLetters =
         new DeadLetterPublisher(producer, runtime.getDeadLetterHeaderStyle());
     watchdog = new InvocationWatchdog("runnel-timeouts");
@@ -94,10 +93,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       OutputProducer transactions =
           function.exactlyOnce()
               ? new OutputProducer(
-                  kafka.getBootstrapServers(),
-                  kafka.getProducer(),
-                  serializer,
-                  "runnel-" + function.group() + "-" + runtime.getInstanceId())
+                  kafka, serializer, "runnel-" + function.group() + "-" + runtime.getInstanceId())
               : null;
       OutputProducer output = transactions != null ? transactions : producer;
       KeyOrderedDispatcher dispatcher =

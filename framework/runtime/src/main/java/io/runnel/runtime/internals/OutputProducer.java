@@ -1,8 +1,8 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.runtime.KafkaSettings;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,18 +29,9 @@ final class OutputProducer implements AutoCloseable {
    *     producer for one exactly-once function (its transactions are begun and committed by the
    *     function's {@link ConsumerLoop})
    */
-  OutputProducer(
-      String bootstrapServers,
-      Map<String, String> extraProperties,
-      AvroSerializer serializer,
-      String transactionalId) {
-    Map<String, Object> config = new HashMap<>(extraProperties);
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+  OutputProducer(KafkaSettings kafka, AvroSerializer serializer, String transactionalId) {
+    Map<String, Object> config = kafka.durableProducerConfig("runnel-output");
     config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
-    config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "runnel-output");
     if (transactionalId != null) {
       config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
       config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);

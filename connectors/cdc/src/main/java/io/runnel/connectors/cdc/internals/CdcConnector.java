@@ -16,14 +16,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -184,13 +181,10 @@ public final class CdcConnector implements ApplicationEventListener<StartupEvent
   }
 
   private KafkaProducer<byte[], byte[]> newProducer() {
-    Map<String, Object> config = new HashMap<>(kafka.getProducer());
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-    config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "runnel-cdc");
-    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        kafka.durableProducerConfig("runnel-cdc"),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   private static String rootMessage(Throwable error) {

@@ -36,7 +36,7 @@ final class ConnectToAvro {
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
 
   private final Map<org.apache.kafka.connect.data.Schema, Schema> schemas = new IdentityHashMap<>();
-  private final Map<String, Schema> recordsByName = new HashMap<>();
+  private int unnamedRecords;
 
   /** The Avro schema of a Connect schema, nullable when the Connect schema is optional. */
   Schema schema(org.apache.kafka.connect.data.Schema connect) {
@@ -126,7 +126,7 @@ final class ConnectToAvro {
   }
 
   private Schema record(org.apache.kafka.connect.data.Schema struct) {
-    String fullName = struct.name() == null ? "Struct" + recordsByName.size() : struct.name();
+    String fullName = struct.name() == null ? "Struct" + unnamedRecords++ : struct.name();
     // A second Connect schema object with the same name (a new table version) gets the new fields;
     // Avro only needs one definition per name within one schema.
     int dot = fullName.lastIndexOf('.');
@@ -137,7 +137,6 @@ final class ConnectToAvro {
             dot < 0 ? null : fullName.substring(0, dot),
             false);
     record.setFields(fields(struct));
-    recordsByName.put(fullName, record);
     return record;
   }
 
