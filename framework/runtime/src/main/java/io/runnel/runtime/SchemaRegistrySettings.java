@@ -60,12 +60,12 @@ public class SchemaRegistrySettings {
     this.requestTimeout = requestTimeout;
   }
 
-  /** Fails start-up with the name of the setting when it is missing or malformed. */
   /** A client of the configured registry. */
   public SchemaRegistryClient newClient() {
     return new SchemaRegistryClient(url, requestTimeout, basicAuthUserInfo);
   }
 
+  /** Fails start-up with the name of the setting when it is missing or malformed. */
   public void validate() {
     if (url == null || url.isBlank()) {
       throw new ConfigurationException(

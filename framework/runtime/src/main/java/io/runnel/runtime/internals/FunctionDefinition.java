@@ -6,6 +6,7 @@ import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
 import io.runnel.function.EventContext;
 import io.runnel.function.EventFunction;
+import io.runnel.function.HttpTrigger;
 import io.runnel.function.Ordering;
 import io.runnel.runtime.FunctionSettings;
 import java.util.ArrayList;
@@ -85,8 +86,14 @@ record FunctionDefinition(
               + eventType.getName()
               + ": the event type must be a generated Avro SpecificRecord class or GenericRecord");
     }
-    boolean returnsValue = !method.getReturnType().isVoid();
-    if (returnsValue && shape == FunctionShape.BATCH) {
+    // A request-reply function may answer only its callers, with no output topic.
+    boolean needsOutputTopic =
+        !method.getReturnType().isVoid()
+            && method
+                .enumValue(HttpTrigger.class, "mode", HttpTrigger.Mode.class)
+                .filter(mode -> mode == HttpTrigger.Mode.REQUEST_REPLY)
+                .isEmpty();
+    if (!method.getReturnType().isVoid() && shape == FunctionShape.BATCH) {
       throw new ConfigurationException(where + " is a batch function and must return void");
     }
     List<String> topics =
@@ -136,10 +143,10 @@ record FunctionDefinition(
             eventType,
             bean,
             (ExecutableMethod<Object, Object>) method);
-    return definition.validated(prefix, returnsValue);
+    return definition.validated(prefix, needsOutputTopic);
   }
 
-  private FunctionDefinition validated(String prefix, boolean returnsValue) {
+  private FunctionDefinition validated(String prefix, boolean needsOutputTopic) {
     require(
         !topics.isEmpty() && topics.stream().noneMatch(String::isBlank),
         prefix + "topics must name at least one topic");
@@ -166,11 +173,12 @@ record FunctionDefinition(
     require(
         timeoutMs >= 0, prefix + "timeout-ms must not be negative (0 for none), was " + timeoutMs);
     require(
-        !returnsValue || outputTopic != null,
+        !needsOutputTopic || outputTopic != null,
         prefix
             + "output-topic is not set, but function "
             + name
-            + " returns a value: set outputTopic on @EventFunction or in configuration");
+            + " returns a value: set outputTopic on @EventFunction or in configuration, or mark it"
+            + " @HttpTrigger(mode = REQUEST_REPLY) if it only answers requests");
     return this;
   }
 

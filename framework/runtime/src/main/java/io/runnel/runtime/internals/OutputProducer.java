@@ -65,10 +65,13 @@ final class OutputProducer implements AutoCloseable {
     producer.beginTransaction();
   }
 
-  /** Serializes {@code value} (an Avro record) and sends it as part of {@code work}. */
-  void sendEvent(String topic, byte[] key, Object value, RecordWork work) {
+  /**
+   * Serializes {@code value} (an Avro record) and sends it, with headers, as part of {@code work}.
+   */
+  void sendEvent(
+      String topic, byte[] key, Object value, Iterable<Header> headers, RecordWork work) {
     byte[] bytes = serializer.serialize(topic, value);
-    send(new ProducerRecord<>(topic, null, key, bytes), work);
+    send(new ProducerRecord<>(topic, null, key, bytes, headers), work);
   }
 
   /** Sends bytes as they are, with headers, as part of {@code work}. */

@@ -2,10 +2,14 @@ package io.runnel.runtime.internals;
 
 import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
+import io.runnel.function.RequestReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * The {@link EventContext} of one record; what it emits is counted against the record's {@link
@@ -28,12 +32,34 @@ final class RecordEventContext implements EventContext, Emitter {
   @Override
   public void emit(String topic, String key, Object value) {
     producer.sendEvent(
-        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, work);
+        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, List.of(), work);
   }
 
   @Override
   public void emit(String topic, Object value) {
-    producer.sendEvent(topic, record.key(), value, work);
+    producer.sendEvent(topic, record.key(), value, List.of(), work);
+  }
+
+  /**
+   * Sends {@code result} to the reply topic named in the record's {@link RequestReply#REPLY_TOPIC}
+   * header, with its correlation id, when it has one.
+   */
+  void replyIfRequested(Object result) {
+    Header replyTopic = record.headers().lastHeader(RequestReply.REPLY_TOPIC);
+    if (replyTopic == null || replyTopic.value() == null) {
+      return;
+    }
+    Header correlationId = record.headers().lastHeader(RequestReply.CORRELATION_ID);
+    List<Header> headers =
+        correlationId == null
+            ? List.of()
+            : List.of(new RecordHeader(RequestReply.CORRELATION_ID, correlationId.value()));
+    producer.sendEvent(
+        new String(replyTopic.value(), StandardCharsets.UTF_8),
+        record.key(),
+        result,
+        headers,
+        work);
   }
 
   @Override

@@ -87,8 +87,11 @@ final class RecordProcessor implements RecordWork.Redo {
                   function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
                       ? function.method().invoke(bean, event, context)
                       : function.method().invoke(bean, event);
-              if (result != null && function.outputTopic() != null) {
-                context.emit(function.outputTopic(), result);
+              if (result != null) {
+                if (function.outputTopic() != null) {
+                  context.emit(function.outputTopic(), result);
+                }
+                context.replyIfRequested(result);
               }
             });
     finish(List.of(work), outcome);

@@ -1,0 +1,264 @@
+package io.runnel.connectors.http.internals;
+
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.http.uri.UriMatchInfo;
+import io.micronaut.http.uri.UriMatchTemplate;
+import io.micronaut.inject.ExecutableMethod;
+import io.runnel.connectors.http.HttpRouteSettings;
+import io.runnel.function.EventFunction;
+import io.runnel.function.HttpTrigger;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.SchemaRegistryException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/** The gateway's routes, from configuration and from {@code @HttpTrigger} functions. */
+final class RouteTable {
+
+  private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
+
+  /** A request's route and the values of its path variables. */
+  record MatchedRoute(Route route, Map<String, Object> pathVariables) {}
+
+  private final List<Route> routes;
+
+  private RouteTable(List<Route> routes) {
+    this.routes = routes;
+  }
+
+  /** Builds and checks every route; a bad one fails start-up naming its setting. */
+  static RouteTable build(
+      List<HttpRouteSettings> configured,
+      List<ExecutableMethod<?, ?>> triggers,
+      SchemaRegistryClient registry) {
+    List<Route> routes = new ArrayList<>();
+    for (HttpRouteSettings settings : configured) {
+      routes.add(fromSettings(settings, registry));
+    }
+    for (ExecutableMethod<?, ?> method : triggers) {
+      routes.add(fromTrigger(method));
+    }
+    for (int i = 0; i < routes.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        Route a = routes.get(i);
+        Route b = routes.get(j);
+        if (a.method().equals(b.method()) && a.path().equals(b.path())) {
+          throw new ConfigurationException(
+              "Two routes for "
+                  + a.method()
+                  + " "
+                  + a.path()
+                  + ": "
+                  + b.source()
+                  + " and "
+                  + a.source());
+        }
+      }
+    }
+    return new RouteTable(List.copyOf(routes));
+  }
+
+  List<Route> routes() {
+    return routes;
+  }
+
+  /** The route for a request, by path, then method. */
+  Optional<MatchedRoute> match(String method, String path) {
+    for (Route route : routes) {
+      if (route.method().equals(method)) {
+        UriMatchInfo info = route.template().tryMatch(path);
+        if (info != null) {
+          return Optional.of(new MatchedRoute(route, info.getVariableValues()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The methods that have a route for {@code path} (for 405's {@code Allow}). */
+  Set<String> methodsFor(String path) {
+    Set<String> methods = new LinkedHashSet<>();
+    for (Route route : routes) {
+      if (route.template().tryMatch(path) != null) {
+        methods.add(route.method());
+      }
+    }
+    return methods;
+  }
+
+  private static Route fromSettings(HttpRouteSettings settings, SchemaRegistryClient registry) {
+    String prefix = "runnel.http.routes." + settings.getName() + ".";
+    if (settings.getPath() == null || !settings.getPath().startsWith("/")) {
+      throw new ConfigurationException(
+          prefix + "path must be set and start with '/', was " + settings.getPath());
+    }
+    if (settings.getTopic() == null || settings.getTopic().isBlank()) {
+      throw new ConfigurationException(prefix + "topic must be set");
+    }
+    if ((settings.getSchema() == null) == (settings.getSubject() == null)) {
+      throw new ConfigurationException(
+          prefix + "schema or " + prefix + "subject must be set (one, not both)");
+    }
+    Schema schema =
+        settings.getSchema() != null
+            ? schemaOfClass(settings.getSchema(), prefix + "schema")
+            : latestOfSubject(settings.getSubject(), registry, prefix + "subject");
+    return route(
+        settings.getName(),
+        settings.getMethod(),
+        settings.getPath(),
+        settings.getTopic(),
+        schema,
+        KeySource.parse(settings.getKey(), prefix + "key"),
+        settings.getMode(),
+        settings.getRoles(),
+        settings.getReplyTimeout(),
+        prefix.substring(0, prefix.length() - 1),
+        null,
+        prefix);
+  }
+
+  private static Route fromTrigger(ExecutableMethod<?, ?> method) {
+    String where =
+        "@HttpTrigger on "
+            + method.getDeclaringType().getSimpleName()
+            + "."
+            + method.getMethodName();
+    if (method.getArguments().length == 0
+        || !SpecificRecord.class.isAssignableFrom(method.getArguments()[0].getType())) {
+      throw new ConfigurationException(
+          where
+              + ": the function must take a generated Avro class (its schema is the route's);"
+              + " for GenericRecord functions configure the route under runnel.http.routes");
+    }
+    String[] topics = method.stringValues(EventFunction.class, "topics");
+    if (topics.length == 0) {
+      throw new ConfigurationException(where + ": the method is not an @EventFunction");
+    }
+    Class<?> returned = method.getReturnType().getType();
+    Schema replySchema =
+        SpecificRecord.class.isAssignableFrom(returned)
+            ? SpecificData.get().getSchema(returned)
+            : null;
+    return route(
+        method
+            .stringValue(EventFunction.class, "name")
+            .filter(n -> !n.isBlank())
+            .orElse(method.getMethodName()),
+        method.stringValue(HttpTrigger.class, "method").orElse("POST"),
+        method.stringValue(HttpTrigger.class, "path").orElse(""),
+        topics[0],
+        SpecificData.get().getSchema(method.getArguments()[0].getType()),
+        KeySource.parse(method.stringValue(HttpTrigger.class, "key").orElse(""), where + " key"),
+        method
+            .enumValue(HttpTrigger.class, "mode", HttpTrigger.Mode.class)
+            .orElse(HttpTrigger.Mode.ACCEPT),
+        List.of(method.stringValues(HttpTrigger.class, "roles")),
+        Duration.ofMillis(method.longValue(HttpTrigger.class, "replyTimeoutMs").orElse(10_000)),
+        where,
+        replySchema,
+        where + " ");
+  }
+
+  private static Route route(
+      String name,
+      String method,
+      String path,
+      String topic,
+      Schema schema,
+      KeySource key,
+      HttpTrigger.Mode mode,
+      List<String> roles,
+      Duration replyTimeout,
+      String source,
+      Schema replySchema,
+      String prefix) {
+    String upper = method.toUpperCase(Locale.ROOT);
+    if (!METHODS.contains(upper)) {
+      throw new ConfigurationException(
+          prefix + "method must be one of " + METHODS + ", was " + method);
+    }
+    if (!path.startsWith("/")) {
+      throw new ConfigurationException(prefix + "path must start with '/', was '" + path + "'");
+    }
+    if (schema.getType() != Schema.Type.RECORD) {
+      throw new ConfigurationException(
+          prefix + "schema must be an Avro record, was " + schema.getType());
+    }
+    UriMatchTemplate template = UriMatchTemplate.of(path);
+    if (key.kind() == KeySource.Kind.PATH && !template.getVariableNames().contains(key.name())) {
+      throw new ConfigurationException(
+          prefix
+              + "key is path."
+              + key.name()
+              + ", but "
+              + path
+              + " has no variable {"
+              + key.name()
+              + "}");
+    }
+    if (key.kind() == KeySource.Kind.BODY && schema.getField(key.name()) == null) {
+      throw new ConfigurationException(
+          prefix
+              + "key is body."
+              + key.name()
+              + ", but "
+              + schema.getName()
+              + " has no such field");
+    }
+    if (replyTimeout == null || !replyTimeout.isPositive()) {
+      throw new ConfigurationException(
+          prefix + "reply timeout must be positive, was " + replyTimeout);
+    }
+    return new Route(
+        name,
+        upper,
+        template,
+        topic,
+        schema,
+        key,
+        mode,
+        Set.copyOf(roles),
+        replyTimeout,
+        source,
+        replySchema);
+  }
+
+  private static Schema schemaOfClass(String className, String setting) {
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, RouteTable.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new ConfigurationException(
+          setting
+              + " is "
+              + className
+              + ": no such class on the classpath (is the schemas jar there?)");
+    }
+    if (!SpecificRecord.class.isAssignableFrom(type)) {
+      throw new ConfigurationException(
+          setting + " is " + className + ", which is not a generated Avro record class");
+    }
+    return SpecificData.get().getSchema(type);
+  }
+
+  private static Schema latestOfSubject(
+      String subject, SchemaRegistryClient registry, String setting) {
+    try {
+      return registry.getLatestVersion(subject).schema();
+    } catch (SchemaRegistryException e) {
+      throw new ConfigurationException(
+          setting + " is " + subject + ", which the schema registry cannot give: " + e.getMessage(),
+          e);
+    }
+  }
+}
