@@ -1,5 +1,6 @@
 package io.runnel.connectors.http.internals;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.async.publisher.Publishers;
@@ -8,7 +9,6 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.AuthenticationFetcher;
 import io.runnel.connectors.http.ApiKeySettings;
 import io.runnel.connectors.http.HttpGatewaySettings;
-import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +21,8 @@ import org.reactivestreams.Publisher;
  * compared (in constant time) with the configured hashes, so the keys themselves are never stored.
  * JWT bearer tokens are Micronaut Security's own fetcher.
  */
-@Singleton
+// Created with the context, so that a malformed hash fails start-up rather than the first request.
+@Context
 @Requires(property = "runnel.http.enabled", notEquals = "false")
 final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
 

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -36,14 +37,16 @@ final class ReplyListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
   private final String topic;
+  private final KafkaSettings kafka;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
   private final Thread poller;
   private volatile boolean running = true;
+  private volatile boolean reading;
 
   ReplyListener(KafkaSettings kafka, String topic) {
     this.topic = topic;
-    createIfMissing(kafka, topic);
+    this.kafka = kafka;
     Map<String, Object> config = new HashMap<>(kafka.getConsumer());
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -51,20 +54,23 @@ final class ReplyListener implements AutoCloseable {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-http-replies");
     this.consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = partitionsOf(consumer, topic);
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    // Resolve the end now: a reply to a request sent after start-up lies beyond it.
-    partitions.forEach(consumer::position);
-    this.poller = Thread.ofPlatform().name("runnel-http-replies").daemon().start(this::poll);
+    this.poller = Thread.ofPlatform().name("runnel-http-replies").daemon().start(this::run);
   }
 
   String topic() {
     return topic;
   }
 
-  /** Registers a request before it is sent, so that even a quick reply finds it. */
+  /**
+   * Registers a request before it is sent, so that even a quick reply finds it; 503 while the
+   * listener does not read its topic yet (Kafka has not answered since start-up).
+   */
   CompletableFuture<byte[]> expect(String correlationId) {
+    if (!reading) {
+      throw new EventPublisher.UnavailableException(
+          "the reply topic " + topic + " is not read yet: Kafka has not answered since start-up",
+          null);
+    }
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
     waiting.put(correlationId, reply);
     return reply;
@@ -91,8 +97,9 @@ final class ReplyListener implements AutoCloseable {
     waiting.remove(correlationId);
   }
 
-  private void poll() {
+  private void run() {
     try {
+      start();
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           Header id = record.headers().lastHeader(RequestReply.CORRELATION_ID);
@@ -103,56 +110,57 @@ final class ReplyListener implements AutoCloseable {
           }
         }
       }
-    } catch (WakeupException e) {
+    } catch (WakeupException | InterruptedException e) {
       // closing
     } catch (RuntimeException e) {
       LOG.error("The reply listener on {} stopped: {}", topic, e.toString(), e);
     } finally {
+      reading = false;
       consumer.close(Duration.ofSeconds(5));
     }
   }
 
-  /** The topic's partitions, once a just-created topic shows up in the metadata. */
-  private static List<TopicPartition> partitionsOf(
-      KafkaConsumer<byte[], byte[]> consumer, String topic) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      if (!partitions.isEmpty()) {
-        return partitions;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "The reply topic " + topic + " has no partitions after 30 s");
-      }
+  /**
+   * Creates the topic if needed and starts reading it from its end, trying again until Kafka
+   * answers: the gateway starts (and answers 503) while Kafka is down.
+   */
+  private void start() throws InterruptedException {
+    while (running) {
       try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(
-            "Interrupted while waiting for the reply topic " + topic, e);
+        createIfMissing();
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        if (!partitions.isEmpty()) {
+          consumer.assign(partitions);
+          consumer.seekToEnd(partitions);
+          // Resolve the end now: a reply to a request sent after this lies beyond it.
+          partitions.forEach(consumer::position);
+          reading = true;
+          return;
+        }
+      } catch (KafkaException e) {
+        LOG.warn("Cannot read the reply topic {} yet, trying again: {}", topic, e.toString());
       }
+      Thread.sleep(1_000);
     }
   }
 
-  private static void createIfMissing(KafkaSettings kafka, String topic) {
+  private void createIfMissing() throws InterruptedException {
     Map<String, Object> config = new HashMap<>(kafka.getConsumer());
     config.put("bootstrap.servers", kafka.getBootstrapServers());
     try (Admin admin = Admin.create(config)) {
       admin
           .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
           .all()
-          .get(30, TimeUnit.SECONDS);
+          .get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "Cannot create the reply topic " + topic + ": " + e.getCause(), e);
+        throw new KafkaException("cannot create " + topic + ": " + e.getCause(), e.getCause());
       }
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException("Cannot create the reply topic " + topic + ": " + e, e);
+    } catch (TimeoutException e) {
+      throw new KafkaException("no answer creating " + topic, e);
     }
   }
 
@@ -160,6 +168,7 @@ final class ReplyListener implements AutoCloseable {
   public void close() {
     running = false;
     consumer.wakeup();
+    poller.interrupt();
     try {
       poller.join(Duration.ofSeconds(10));
     } catch (InterruptedException e) {
