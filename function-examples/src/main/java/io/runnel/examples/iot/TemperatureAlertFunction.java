@@ -3,11 +3,14 @@ package io.runnel.examples.iot;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.runnel.function.EventFunction;
+import io.runnel.function.HttpTrigger;
 import jakarta.inject.Singleton;
 
 /**
  * Raises a {@link TemperatureAlert} on {@code iot.alerts} for every {@link SensorReading} on {@code
  * iot.telemetry} hotter than {@code runnel.examples.iot.alert-threshold} (80.0 °C by default).
+ * Readings also come over HTTP: {@code POST /readings} with the reading as JSON, when the HTTP
+ * gateway runs in the same application (dev mode).
  */
 @Singleton
 public class TemperatureAlertFunction {
@@ -29,6 +32,7 @@ public class TemperatureAlertFunction {
       topics = "iot.telemetry",
       group = "iot-temperature-alerts",
       outputTopic = "iot.alerts")
+  @HttpTrigger(path = "/readings", key = "body.deviceId")
   public TemperatureAlert handle(SensorReading reading) {
     if (reading.getTemperatureC() <= threshold) {
       return null;
