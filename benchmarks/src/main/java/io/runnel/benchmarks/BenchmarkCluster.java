@@ -92,12 +92,16 @@ final class BenchmarkCluster implements AutoCloseable {
         new ByteArraySerializer());
   }
 
-  /** Creates the workload's topic and writes its events once. */
-  void produce(Workload workload) throws Exception {
+  void createTopic(String topic, int partitions) throws Exception {
     admin
-        .createTopics(Set.of(new NewTopic(workload.topic(), workload.partitions(), (short) 1)))
+        .createTopics(Set.of(new NewTopic(topic, partitions, (short) 1)))
         .all()
         .get(30, TimeUnit.SECONDS);
+  }
+
+  /** Creates the workload's topic and writes its events once. */
+  void produce(Workload workload) throws Exception {
+    createTopic(workload.topic(), workload.partitions());
     AvroSerializer serializer = serializer();
     Instant now = Instant.now();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {

@@ -79,25 +79,25 @@ final class MicronautKafkaContender implements Contender {
     step = Step.of(workload, cluster, producer, outputTopic, order);
     ApplicationContext context =
         ApplicationContext.run(
-            Map.of(
-                "bench.micronaut",
-                sendTo ? "send-to" : "batch",
-                "bench.group",
-                group,
-                "bench.topic",
-                workload.topic(),
-                "bench.output",
-                outputTopic,
-                "kafka.bootstrap.servers",
-                cluster.bootstrapServers(),
-                "kafka.consumers.default.key.deserializer",
-                "org.apache.kafka.common.serialization.ByteArrayDeserializer",
-                "kafka.consumers.default.value.deserializer",
-                "org.apache.kafka.common.serialization.ByteArrayDeserializer",
-                "kafka.producers.default.key.serializer",
-                "org.apache.kafka.common.serialization.ByteArraySerializer",
-                "kafka.producers.default.value.serializer",
-                "org.apache.kafka.common.serialization.ByteArraySerializer"));
+            Map.ofEntries(
+                Map.entry("bench.micronaut", sendTo ? "send-to" : "batch"),
+                Map.entry("bench.group", group),
+                Map.entry("bench.topic", workload.topic()),
+                Map.entry("bench.output", outputTopic),
+                Map.entry("runnel.http.enabled", "false"),
+                Map.entry("kafka.bootstrap.servers", cluster.bootstrapServers()),
+                Map.entry(
+                    "kafka.consumers.default.key.deserializer",
+                    "org.apache.kafka.common.serialization.ByteArrayDeserializer"),
+                Map.entry(
+                    "kafka.consumers.default.value.deserializer",
+                    "org.apache.kafka.common.serialization.ByteArrayDeserializer"),
+                Map.entry(
+                    "kafka.producers.default.key.serializer",
+                    "org.apache.kafka.common.serialization.ByteArraySerializer"),
+                Map.entry(
+                    "kafka.producers.default.value.serializer",
+                    "org.apache.kafka.common.serialization.ByteArraySerializer")));
     return () -> {
       context.close();
       producer.close();

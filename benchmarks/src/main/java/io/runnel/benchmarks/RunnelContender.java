@@ -43,6 +43,7 @@ final class RunnelContender implements Contender {
     BenchmarkFunction.order = order;
     Map<String, Object> properties = new HashMap<>();
     properties.put("runnel.benchmark", "true");
+    properties.put("runnel.http.enabled", "false"); // the gateway has its own run
     // micronaut-kafka is on the classpath for its own contender only.
     properties.put("kafka.enabled", "false");
     properties.put("runnel.kafka.bootstrap-servers", cluster.bootstrapServers());
