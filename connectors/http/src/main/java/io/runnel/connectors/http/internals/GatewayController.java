@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,7 +142,7 @@ final class GatewayController {
         .tag("status", Integer.toString(answer.status()))
         .publishPercentileHistogram()
         .register(meters)
-        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     return response(answer);
   }
 
