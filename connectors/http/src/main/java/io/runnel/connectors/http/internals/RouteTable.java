@@ -97,10 +97,6 @@ final class RouteTable {
 
   private static Route fromSettings(HttpRouteSettings settings, SchemaRegistryClient registry) {
     String prefix = "runnel.http.routes." + settings.getName() + ".";
-    if (settings.getPath() == null || !settings.getPath().startsWith("/")) {
-      throw new ConfigurationException(
-          prefix + "path must be set and start with '/', was " + settings.getPath());
-    }
     if (settings.getTopic() == null || settings.getTopic().isBlank()) {
       throw new ConfigurationException(prefix + "topic must be set");
     }
@@ -187,8 +183,9 @@ final class RouteTable {
       throw new ConfigurationException(
           prefix + "method must be one of " + METHODS + ", was " + method);
     }
-    if (!path.startsWith("/")) {
-      throw new ConfigurationException(prefix + "path must start with '/', was '" + path + "'");
+    if (path == null || !path.startsWith("/")) {
+      throw new ConfigurationException(
+          prefix + "path must be set and start with '/', was '" + path + "'");
     }
     if (schema.getType() != Schema.Type.RECORD) {
       throw new ConfigurationException(
