@@ -4,8 +4,18 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.convert.format.MapFormat;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * How functions reach Kafka, under {@code runnel.kafka}: the cluster address and extra client
@@ -60,6 +70,32 @@ public class KafkaSettings {
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
     config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     return config;
+  }
+
+  /**
+   * Creates those of {@code topics} that do not exist yet (an admin client with the consumer's
+   * extra settings, so TLS or SASL apply); waits 10 s at most.
+   *
+   * @throws KafkaException when Kafka does not answer or refuses
+   */
+  public void createTopicsIfMissing(List<NewTopic> topics) throws InterruptedException {
+    Map<String, Object> config = new HashMap<>(consumer);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
+      for (Map.Entry<String, KafkaFuture<Void>> created :
+          admin.createTopics(topics).values().entrySet()) {
+        try {
+          created.getValue().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new KafkaException(
+                "cannot create " + created.getKey() + ": " + e.getCause(), e.getCause());
+          }
+        } catch (TimeoutException e) {
+          throw new KafkaException("no answer creating " + created.getKey(), e);
+        }
+      }
+    }
   }
 
   /** Fails start-up with the name of the setting when it is missing or malformed. */

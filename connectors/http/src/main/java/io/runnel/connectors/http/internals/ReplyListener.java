@@ -13,14 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -127,7 +125,7 @@ final class ReplyListener implements AutoCloseable {
   private void start() throws InterruptedException {
     while (running) {
       try {
-        createIfMissing();
+        kafka.createTopicsIfMissing(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())));
         List<TopicPartition> partitions =
             consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
                 .map(info -> new TopicPartition(topic, info.partition()))
@@ -144,23 +142,6 @@ final class ReplyListener implements AutoCloseable {
         LOG.warn("Cannot read the reply topic {} yet, trying again: {}", topic, e.toString());
       }
       Thread.sleep(1_000);
-    }
-  }
-
-  private void createIfMissing() throws InterruptedException {
-    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
-    config.put("bootstrap.servers", kafka.getBootstrapServers());
-    try (Admin admin = Admin.create(config)) {
-      admin
-          .createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-          .all()
-          .get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new KafkaException("cannot create " + topic + ": " + e.getCause(), e.getCause());
-      }
-    } catch (TimeoutException e) {
-      throw new KafkaException("no answer creating " + topic, e);
     }
   }
 

@@ -1,0 +1,301 @@
+package io.runnel.connectors.cron.internals;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import io.runnel.connectors.cron.ScheduleSettings;
+import io.runnel.connectors.cron.SchedulerSettings;
+import io.runnel.runtime.KafkaSettings;
+import io.runnel.runtime.RuntimeSettings;
+import io.runnel.runtime.SchemaRegistrySettings;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires the configured schedules from exactly one instance. Every instance joins the consumer group
+ * {@code runnel.scheduler.group} on the one-partition state topic; the one that is assigned the
+ * partition fences its predecessor (see {@link TickPublisher}), reads the state to its committed
+ * end, and from then on publishes each due tick together with the new state in one transaction. A
+ * failover or restart thus continues from the last committed tick: none is published twice, and the
+ * ticks that fell due meanwhile follow the schedule's missed policy.
+ */
+@Singleton
+@Requires(property = "runnel.scheduler.enabled", notEquals = "false")
+final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
+  private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
+
+  private final List<ScheduleSettings> scheduleSettings;
+  private final SchedulerSettings settings;
+  private final KafkaSettings kafka;
+  private final SchemaRegistrySettings registry;
+  private final RuntimeSettings runtime;
+  private final SchedulerStatus status = new SchedulerStatus();
+  private List<Schedule> schedules;
+  private TopicPartition statePartition;
+  private volatile boolean running;
+  private Thread thread;
+
+  // Owned by the firing thread.
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private TickPublisher publisher;
+  private boolean assigned;
+  private long loadUntil = -1;
+  private final Map<String, Instant> settled = new HashMap<>();
+
+  ScheduleFirer(
+      List<ScheduleSettings> scheduleSettings,
+      SchedulerSettings settings,
+      KafkaSettings kafka,
+      SchemaRegistrySettings registry,
+      RuntimeSettings runtime) {
+    this.scheduleSettings = scheduleSettings;
+    this.settings = settings;
+    this.kafka = kafka;
+    this.registry = registry;
+    this.runtime = runtime;
+  }
+
+  @Override
+  public synchronized void onApplicationEvent(StartupEvent event) {
+    if (schedules != null) {
+      return;
+    }
+    schedules = scheduleSettings.stream().map(Schedule::of).toList();
+    if (schedules.isEmpty()) {
+      return;
+    }
+    kafka.validate();
+    registry.validate();
+    statePartition = new TopicPartition(settings.getStateTopic(), 0);
+    running = true;
+    thread = Thread.ofPlatform().name("runnel-scheduler").start(this::run);
+    LOG.info(
+        "Schedules {} compete to fire in group {}",
+        schedules.stream().map(Schedule::name).toList(),
+        settings.getGroup());
+  }
+
+  /** Which schedules are configured here; empty when none (nothing runs). */
+  List<Schedule> schedules() {
+    return schedules == null ? List.of() : schedules;
+  }
+
+  SchedulerStatus.Reading status() {
+    return status.read();
+  }
+
+  private void run() {
+    try {
+      createTopics();
+      consumer = new KafkaConsumer<>(consumerConfig());
+      consumer.subscribe(List.of(settings.getStateTopic()), new Leadership());
+      while (running) {
+        step();
+      }
+    } catch (WakeupException | InterruptedException e) {
+      // close() asked us to stop.
+    } catch (RuntimeException e) {
+      LOG.error("The scheduler stopped", e);
+      status.become(SchedulerStatus.Role.DOWN, "stopped: " + e);
+    } finally {
+      Thread.interrupted(); // a stop may have interrupted us; closing must not fail on it
+      closePublisher();
+      if (consumer != null) {
+        consumer.close(Duration.ofSeconds(5)); // leaves the group: a standby takes over at once
+      }
+    }
+  }
+
+  private void createTopics() throws InterruptedException {
+    List<NewTopic> topics = new ArrayList<>();
+    topics.add(
+        new NewTopic(settings.getStateTopic(), Optional.of(1), Optional.empty())
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    schedules.stream()
+        .map(Schedule::topic)
+        .distinct()
+        .forEach(topic -> topics.add(new NewTopic(topic, Optional.of(1), Optional.empty())));
+    while (running) {
+      try {
+        kafka.createTopicsIfMissing(topics);
+        return;
+      } catch (KafkaException e) {
+        status.become(SchedulerStatus.Role.DOWN, "cannot create the topics: " + e.getMessage());
+        LOG.warn("Cannot create the schedule topics yet, trying again: {}", e.toString());
+        Thread.sleep(settings.getRetryBackoff().toMillis());
+      }
+    }
+  }
+
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.getGroup());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-scheduler-" + runtime.getInstanceId());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return config;
+  }
+
+  /** One turn: poll (keeps the membership, reads state), then fire what is due if we lead. */
+  private void step() throws InterruptedException {
+    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout())) {
+      String name = new String(record.key(), StandardCharsets.UTF_8);
+      ScheduleState.decode(record.value())
+          .ifPresent(time -> settled.merge(name, time, (a, b) -> a.isAfter(b) ? a : b));
+    }
+    if (!assigned) {
+      return;
+    }
+    try {
+      if (publisher == null) {
+        takeOver();
+      } else if (loadUntil >= 0 && consumer.position(statePartition) >= loadUntil) {
+        loadUntil = -1;
+        status.become(SchedulerStatus.Role.FIRING, null);
+        LOG.info("Firing the schedules from their state {}", settled);
+      }
+      if (publisher != null && loadUntil < 0) {
+        fireDue();
+      }
+    } catch (KafkaException e) {
+      // Also a fenced producer: the next turn takes over afresh if the partition is still ours.
+      closePublisher();
+      status.become(SchedulerStatus.Role.DOWN, e.toString());
+      LOG.warn("Could not publish ticks; trying again with a new producer: {}", e.toString());
+      Thread.sleep(settings.getRetryBackoff().toMillis());
+    }
+  }
+
+  /** Fences the previous firing instance, then reads the state to its committed end. */
+  private void takeOver() {
+    publisher =
+        new TickPublisher(
+            kafka,
+            registry.newClient(),
+            settings.getGroup(),
+            settings.getStateTopic(),
+            runtime.getInstanceId());
+    settled.clear();
+    consumer.seekToBeginning(List.of(statePartition));
+    // Read_committed: the end is the last stable offset, after any transaction just aborted.
+    loadUntil = consumer.endOffsets(List.of(statePartition)).get(statePartition);
+  }
+
+  private void fireDue() {
+    Instant now = Instant.now();
+    Map<Schedule, TickPlan> plans = new LinkedHashMap<>();
+    int ticks = 0;
+    for (Schedule schedule : schedules) {
+      Instant through = settled.get(schedule.name());
+      // A schedule seen for the first time starts now: no tick before it is due.
+      TickPlan plan = through == null ? new TickPlan(List.of(), now) : schedule.plan(through, now);
+      if (!plan.settledThrough().equals(through)) {
+        plans.put(schedule, plan);
+        ticks += plan.ticks().size();
+      }
+    }
+    if (plans.isEmpty()) {
+      return;
+    }
+    publisher.publish(plans, now);
+    plans.forEach((schedule, plan) -> settled.put(schedule.name(), plan.settledThrough()));
+    status.published(ticks);
+  }
+
+  private Duration pollTimeout() {
+    if (publisher == null || loadUntil >= 0) {
+      return STANDBY_POLL;
+    }
+    Instant now = Instant.now();
+    Instant next = now.plus(STANDBY_POLL);
+    for (Schedule schedule : schedules) {
+      Instant through = settled.get(schedule.name());
+      if (through == null) {
+        return Duration.ZERO;
+      }
+      Instant due = schedule.calendar().nextAfter(through);
+      if (due.isBefore(next)) {
+        next = due;
+      }
+    }
+    return next.isAfter(now) ? Duration.between(now, next) : Duration.ZERO;
+  }
+
+  private void closePublisher() {
+    if (publisher != null) {
+      publisher.close();
+      publisher = null;
+    }
+    loadUntil = -1;
+  }
+
+  /** Partition 0 of the state topic is the right to fire. */
+  private final class Leadership implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.contains(statePartition)) {
+        assigned = true;
+        LOG.info("This instance ({}) fires the schedules now", runtime.getInstanceId());
+      } else if (!assigned) {
+        status.become(SchedulerStatus.Role.STANDBY, null);
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.contains(statePartition)) {
+        assigned = false;
+        closePublisher();
+        status.become(SchedulerStatus.Role.STANDBY, null);
+        LOG.info("This instance ({}) no longer fires the schedules", runtime.getInstanceId());
+      }
+    }
+  }
+
+  @PreDestroy
+  @Override
+  public void close() throws InterruptedException {
+    Thread firing;
+    synchronized (this) {
+      running = false;
+      firing = thread;
+    }
+    if (firing != null) {
+      KafkaConsumer<byte[], byte[]> polling = consumer;
+      if (polling != null) {
+        polling.wakeup();
+      }
+      firing.interrupt();
+      firing.join(Duration.ofSeconds(10));
+    }
+  }
+}
