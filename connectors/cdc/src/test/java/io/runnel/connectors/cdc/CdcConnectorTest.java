@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -29,8 +28,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /** The connector against a real PostgreSQL, a real broker and the registry. */
 @RunnelTest(startContext = false)
@@ -119,7 +116,7 @@ class CdcConnectorTest {
       assertThat(customers.get(2).rawValue()).as("tombstone after the delete").isNull();
       assertThat(customers.get(2).key()).isEqualTo(customers.get(1).key());
 
-      assertThat(health(context).getStatus().getName()).isEqualTo("UP");
+      assertThat(HealthProbe.read(context, "cdc").getStatus().getName()).isEqualTo("UP");
     }
   }
 
@@ -157,7 +154,7 @@ class CdcConnectorTest {
       database.execute(
           "ALTER TABLE products ALTER COLUMN qty TYPE text",
           "INSERT INTO products VALUES (3, 'washer', 'many', 'blue')");
-      HealthResult result = awaitHealth(context, "DOWN");
+      HealthResult result = HealthProbe.await(context, "cdc", "DOWN", WAIT);
       assertThat(((Map<?, ?>) result.getDetails()).get("reason").toString())
           .contains("column 'qty'");
     }
@@ -183,51 +180,6 @@ class CdcConnectorTest {
           .hasStackTraceContaining("wal_level=replica")
           .hasStackTraceContaining("needs wal_level=logical");
     }
-  }
-
-  /** Waits (60 s at most) until the connector's health has {@code status}, and returns it. */
-  static HealthResult awaitHealth(ApplicationContext context, String status)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    HealthResult result = health(context);
-    while (!result.getStatus().getName().equals(status) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      result = health(context);
-    }
-    assertThat(result.getStatus().getName())
-        .as("health, details %s", result.getDetails())
-        .isEqualTo(status);
-    return result;
-  }
-
-  /** The connector's entry in the health endpoint. */
-  static HealthResult health(ApplicationContext context) {
-    AtomicReference<HealthResult> cdc = new AtomicReference<>();
-    for (HealthIndicator indicator : context.getBeansOfType(HealthIndicator.class)) {
-      indicator
-          .getResult()
-          .subscribe(
-              new Subscriber<HealthResult>() {
-                @Override
-                public void onSubscribe(Subscription subscription) {
-                  subscription.request(1);
-                }
-
-                @Override
-                public void onNext(HealthResult result) {
-                  if (result.getName().equals("cdc")) {
-                    cdc.set(result);
-                  }
-                }
-
-                @Override
-                public void onError(Throwable failure) {}
-
-                @Override
-                public void onComplete() {}
-              });
-    }
-    return cdc.get();
   }
 
   private static GenericRecord value(List<ReceivedRecord> records, int index) {

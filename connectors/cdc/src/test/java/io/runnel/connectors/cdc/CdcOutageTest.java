@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
@@ -41,7 +42,7 @@ class CdcOutageTest {
       kit.awaitRecords("outage.public.items", 1, r -> true, WAIT);
 
       database.close();
-      HealthResult down = CdcConnectorTest.awaitHealth(context, "DOWN");
+      HealthResult down = HealthProbe.await(context, "cdc", "DOWN", Duration.ofSeconds(60));
       assertThat(((Map<?, ?>) down.getDetails()).get("reason")).asString().isNotBlank();
 
       database = TestDatabase.start(dataDir, port);
@@ -51,7 +52,7 @@ class CdcOutageTest {
       List<ReceivedRecord> records = kit.awaitRecords("outage.public.items", 3, r -> true, WAIT);
       assertThat(records.stream().map(r -> ((GenericRecord) r.value()).get("name").toString()))
           .containsSubsequence("before the outage", "after the outage", "renamed");
-      CdcConnectorTest.awaitHealth(context, "UP");
+      HealthProbe.await(context, "cdc", "UP", Duration.ofSeconds(60));
     } finally {
       database.close();
     }

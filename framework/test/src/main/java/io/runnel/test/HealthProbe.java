@@ -1,0 +1,78 @@
+package io.runnel.test;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * Reads one entry of a context's health (what {@code /health} would show) without an HTTP server: a
+ * connector's indicator by its name, e.g. {@code cdc} or {@code scheduler}.
+ */
+public final class HealthProbe {
+
+  private HealthProbe() {}
+
+  /** The entry named {@code name}, or null when no indicator reports it. */
+  public static HealthResult read(ApplicationContext context, String name) {
+    AtomicReference<HealthResult> found = new AtomicReference<>();
+    for (HealthIndicator indicator : context.getBeansOfType(HealthIndicator.class)) {
+      indicator
+          .getResult()
+          .subscribe(
+              new Subscriber<HealthResult>() {
+                @Override
+                public void onSubscribe(Subscription subscription) {
+                  subscription.request(1);
+                }
+
+                @Override
+                public void onNext(HealthResult result) {
+                  if (result.getName().equals(name)) {
+                    found.set(result);
+                  }
+                }
+
+                @Override
+                public void onError(Throwable failure) {}
+
+                @Override
+                public void onComplete() {}
+              });
+    }
+    return found.get();
+  }
+
+  /**
+   * Waits until the entry named {@code name} has {@code status} (UP, DOWN, ...) and returns it;
+   * fails with the last details seen when {@code timeout} passes first.
+   */
+  public static HealthResult await(
+      ApplicationContext context, String name, String status, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HealthResult result = read(context, name);
+    while ((result == null || !result.getStatus().getName().equals(status))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      result = read(context, name);
+    }
+    if (result == null || !result.getStatus().getName().equals(status)) {
+      throw new AssertionError(
+          "Health of "
+              + name
+              + " is not "
+              + status
+              + " after "
+              + timeout
+              + ": "
+              + (result == null
+                  ? "no such entry"
+                  : result.getStatus() + " " + result.getDetails()));
+    }
+    return result;
+  }
+}
