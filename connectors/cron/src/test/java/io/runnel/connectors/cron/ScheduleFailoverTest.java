@@ -66,6 +66,14 @@ class ScheduleFailoverTest {
       long delay = (Long) tick.get("fireTime") - time.toEpochMilli();
       assertThat(delay).as("fire time after scheduled time").isNotNegative();
       maxDelayMs = Math.max(maxDelayMs, delay);
+      if (firedBy.size() > 1
+          && !firedBy.get(firedBy.size() - 1).equals(firedBy.get(firedBy.size() - 2))) {
+        LOG.info(
+            "Handover to {}: its first tick ({}) published {} ms after its time",
+            firedBy.get(firedBy.size() - 1),
+            time,
+            delay);
+      }
     }
     for (int i = 1; i < scheduled.size(); i++) {
       assertThat(Duration.between(scheduled.get(i - 1), scheduled.get(i)))

@@ -31,10 +31,11 @@ public final class DevSchemaRegistry implements AutoCloseable {
                 Map.of(
                     "runnel.registry-server.enabled", "true",
                     "runnel.registry-server.kafka-bootstrap-servers", kafkaBootstrapServers,
-                    // This context serves the registry only, even when functions or the HTTP
-                    // gateway (and with it Micronaut Security) are on the classpath.
+                    // This context serves the registry only, even when functions, schedules
+                    // or the HTTP gateway (and with it Micronaut Security) are on the classpath.
                     "runnel.runtime.enabled", "false",
                     "runnel.http.enabled", "false",
+                    "runnel.scheduler.enabled", "false",
                     "micronaut.security.enabled", "false",
                     "micronaut.server.port", port,
                     "micronaut.server.host", "localhost",
