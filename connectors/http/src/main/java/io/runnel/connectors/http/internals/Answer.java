@@ -3,6 +3,7 @@ package io.runnel.connectors.http.internals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.registry.json.InvalidEventException;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,8 +1,6 @@
 package io.runnel.connectors.http.internals;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +26,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.runnel.connectors.http.ApiKeySettings;
 import io.runnel.connectors.http.HttpGatewaySettings;
 import io.runnel.function.HttpTrigger;
+import io.runnel.registry.json.JsonToAvro;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -61,11 +60,7 @@ final class GatewayController {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayController.class);
   private static final String NDJSON = "application/x-ndjson";
   private static final Set<String> CONTENT_TYPES = Set.of(MediaType.APPLICATION_JSON, NDJSON);
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpGateway gateway;
   private final MeterRegistry meters;
@@ -231,7 +226,7 @@ final class GatewayController {
         items = ndjson(body);
         batch = true;
       } else {
-        JsonNode json = JSON.readTree(body);
+        JsonNode json = JsonToAvro.parse(body);
         batch = json.isArray();
         items = batch ? list(json) : List.of(json);
       }
@@ -291,7 +286,7 @@ final class GatewayController {
         continue;
       }
       try {
-        items.add(JSON.readTree(lines[i]));
+        items.add(JsonToAvro.parse(lines[i]));
       } catch (JsonProcessingException e) {
         throw new JsonProcessingException("line " + (i + 1) + ": " + e.getOriginalMessage()) {};
       }

@@ -3,6 +3,7 @@ package io.runnel.connectors.http.internals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.HttpHeaders;
+import io.runnel.registry.json.InvalidEventException;
 import java.util.Map;
 
 /**

@@ -1,7 +1,10 @@
-package io.runnel.connectors.http.internals;
+package io.runnel.registry.json;
 
-/** A request body that does not fit the route's Avro schema; answered with 400. */
-final class InvalidEventException extends RuntimeException {
+/**
+ * JSON that does not fit an Avro schema (an HTTP body, an MQTT payload), naming the field and what
+ * the schema expected there.
+ */
+public final class InvalidEventException extends RuntimeException {
 
   private final String field;
   private final String expected;
@@ -12,17 +15,17 @@ final class InvalidEventException extends RuntimeException {
    * @param expected what the schema wants there
    * @param problem what was wrong
    */
-  InvalidEventException(String field, String expected, String problem) {
+  public InvalidEventException(String field, String expected, String problem) {
     super((field.isEmpty() ? "body" : "field '" + field + "'") + ": " + problem);
     this.field = field;
     this.expected = expected;
   }
 
-  String field() {
+  public String field() {
     return field;
   }
 
-  String expected() {
+  public String expected() {
     return expected;
   }
 }

@@ -1,6 +1,12 @@
-package io.runnel.connectors.http.internals;
+package io.runnel.registry.json;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -31,13 +37,35 @@ import org.apache.avro.generic.GenericData;
  * The result holds Avro's plain representations (a timestamp as a long, a decimal as bytes), which
  * the generic writer encodes as they are.
  */
-final class JsonToAvro {
+public final class JsonToAvro {
 
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
 
+  private static final ObjectReader STRICT =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .reader();
+
   private JsonToAvro() {}
 
-  static GenericData.Record convert(Schema schema, JsonNode json) {
+  /**
+   * Parses JSON text strictly, as {@link #convert} wants it: decimals kept exact, a duplicate field
+   * or anything after the value refused.
+   *
+   * @throws JsonProcessingException with the line and column of the problem
+   */
+  public static JsonNode parse(String json) throws JsonProcessingException {
+    return STRICT.readTree(json);
+  }
+
+  /** {@link #parse(String)} for UTF-8 bytes. */
+  public static JsonNode parse(byte[] json) throws IOException {
+    return STRICT.readTree(json);
+  }
+
+  public static GenericData.Record convert(Schema schema, JsonNode json) {
     return (GenericData.Record) value(schema, json, "");
   }
 

@@ -1,4 +1,4 @@
-package io.runnel.connectors.http.internals;
+package io.runnel.registry.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,17 +18,18 @@ import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The inverse of {@link JsonToAvro}, for replies: plain JSON with unions as their value, timestamps
- * as ISO-8601 strings, dates as YYYY-MM-DD and decimals as numbers.
+ * The inverse of {@link JsonToAvro}, for replies and events sent out as JSON: plain JSON with
+ * unions as their value, timestamps as ISO-8601 strings, dates as YYYY-MM-DD and decimals as
+ * numbers.
  */
-final class AvroToJson {
+public final class AvroToJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
 
   private AvroToJson() {}
 
-  static JsonNode convert(GenericRecord record) {
+  public static JsonNode convert(GenericRecord record) {
     return value(record.getSchema(), record);
   }
 

@@ -1,4 +1,4 @@
-package io.runnel.connectors.http.internals;
+package io.runnel.registry.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +37,7 @@ class JsonToAvroTest {
               ]}""");
 
   private static JsonNode json(String text) throws Exception {
-    return GatewayController.JSON.readTree(text);
+    return JsonToAvro.parse(text);
   }
 
   private static GenericRecord convert(String text) throws Exception {
