@@ -54,7 +54,8 @@ class ExecutionEngineTest {
     }
     // Other keys do not wait for the hanging one.
     FunctionRuntimeTest.awaitUntil(() -> function.handled.size() == 20);
-    assertThat(function.hangs.get()).isEqualTo(1);
+    // Sending the 20 may take longer than one 300 ms timeout: the retry may have begun.
+    assertThat(function.hangs.get()).isBetween(1, 2);
 
     ReceivedRecord dead = kit.awaitRecords("eng.hang.dlq", 1, r -> true).get(0);
     assertThat(dead.key()).isEqualTo("hangs");
