@@ -8,7 +8,7 @@ import io.runnel.connectors.http.HttpRouteSettings;
 import io.runnel.function.EventFunction;
 import io.runnel.function.HttpTrigger;
 import io.runnel.registry.SchemaRegistryClient;
-import io.runnel.registry.SchemaRegistryException;
+import io.runnel.runtime.ConfiguredSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -100,14 +100,8 @@ final class RouteTable {
     if (settings.getTopic() == null || settings.getTopic().isBlank()) {
       throw new ConfigurationException(prefix + "topic must be set");
     }
-    if ((settings.getSchema() == null) == (settings.getSubject() == null)) {
-      throw new ConfigurationException(
-          prefix + "schema or " + prefix + "subject must be set (one, not both)");
-    }
     Schema schema =
-        settings.getSchema() != null
-            ? schemaOfClass(settings.getSchema(), prefix + "schema")
-            : latestOfSubject(settings.getSubject(), registry, prefix + "subject");
+        ConfiguredSchema.resolve(settings.getSchema(), settings.getSubject(), prefix, registry);
     return route(
         settings.getName(),
         settings.getMethod(),
@@ -228,34 +222,5 @@ final class RouteTable {
         replyTimeout,
         source,
         replySchema);
-  }
-
-  private static Schema schemaOfClass(String className, String setting) {
-    Class<?> type;
-    try {
-      type = Class.forName(className, true, RouteTable.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new ConfigurationException(
-          setting
-              + " is "
-              + className
-              + ": no such class on the classpath (is the schemas jar there?)");
-    }
-    if (!SpecificRecord.class.isAssignableFrom(type)) {
-      throw new ConfigurationException(
-          setting + " is " + className + ", which is not a generated Avro record class");
-    }
-    return SpecificData.get().getSchema(type);
-  }
-
-  private static Schema latestOfSubject(
-      String subject, SchemaRegistryClient registry, String setting) {
-    try {
-      return registry.getLatestVersion(subject).schema();
-    } catch (SchemaRegistryException e) {
-      throw new ConfigurationException(
-          setting + " is " + subject + ", which the schema registry cannot give: " + e.getMessage(),
-          e);
-    }
   }
 }
