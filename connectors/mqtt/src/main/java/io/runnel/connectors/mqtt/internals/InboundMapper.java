@@ -1,0 +1,153 @@
+package io.runnel.connectors.mqtt.internals;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.runnel.connectors.mqtt.PayloadFormat;
+import io.runnel.mqtt.MqttMessage;
+import io.runnel.registry.json.InvalidEventException;
+import io.runnel.registry.json.JsonToAvro;
+import io.runnel.registry.serde.AvroSerializer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Turns an MQTT message into the Kafka record of the first route whose filter matches its topic
+ * (key from the topic, value in the route's schema, MQTT metadata in headers), or, when the payload
+ * does not fit, into a dead letter: the payload as it is, with the reason in headers.
+ */
+final class InboundMapper {
+
+  static final String TOPIC_HEADER = "runnel.mqtt.topic";
+  static final String QOS_HEADER = "runnel.mqtt.qos";
+  static final String RETAIN_HEADER = "runnel.mqtt.retain";
+  static final String USER_PROPERTY_HEADER_PREFIX = "runnel.mqtt.user.";
+
+  private final List<MqttRoute> routes;
+  private final AvroSerializer serializer;
+  private final int maxPayloadSize;
+  private final String deadLetterTopic;
+
+  InboundMapper(
+      List<MqttRoute> routes,
+      AvroSerializer serializer,
+      int maxPayloadSize,
+      String deadLetterTopic) {
+    this.routes = routes;
+    this.serializer = serializer;
+    this.maxPayloadSize = maxPayloadSize;
+    this.deadLetterTopic = deadLetterTopic;
+  }
+
+  /**
+   * The record for {@code message}: routed, or a dead letter.
+   *
+   * @throws org.apache.kafka.common.errors.SerializationException when the registry cannot be
+   *     reached or refuses the schema: not the payload's fault, so it is not dead-lettered
+   */
+  ProducerRecord<byte[], byte[]> toRecord(InboundMessage message) {
+    MqttRoute route =
+        routes.stream()
+            .filter(candidate -> candidate.matches(message.topic()))
+            .findFirst()
+            .orElse(null);
+    try {
+      if (route == null) {
+        throw new InvalidPayloadException("no route's filter matches the MQTT topic", null);
+      }
+      if (message.payload().length > maxPayloadSize) {
+        throw new InvalidPayloadException(
+            "the payload has "
+                + message.payload().length
+                + " bytes, more than runnel.mqtt.max-payload-size ("
+                + maxPayloadSize
+                + ")",
+            null);
+      }
+      GenericRecord value =
+          route.format() == PayloadFormat.JSON ? fromJson(route, message) : envelope(message);
+      ProducerRecord<byte[], byte[]> record =
+          new ProducerRecord<>(
+              route.topic(),
+              route.key(message.topic()).getBytes(StandardCharsets.UTF_8),
+              serializer.serialize(route.topic(), value));
+      mqttHeaders(record.headers(), message);
+      return record;
+    } catch (InvalidPayloadException e) {
+      return deadLetter(message, route, e);
+    }
+  }
+
+  private static GenericRecord fromJson(MqttRoute route, InboundMessage message)
+      throws InvalidPayloadException {
+    try {
+      return JsonToAvro.convert(route.schema(), JsonToAvro.parse(message.payload()));
+    } catch (JsonProcessingException e) {
+      throw new InvalidPayloadException(
+          "the payload is not JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"),
+          null);
+    } catch (IOException e) {
+      throw new InvalidPayloadException("the payload is not JSON: " + e.getMessage(), null);
+    } catch (InvalidEventException e) {
+      throw new InvalidPayloadException(
+          e.getMessage() + " (schema " + route.schema().getFullName() + ")", e.field());
+    }
+  }
+
+  private static GenericRecord envelope(InboundMessage message) {
+    return MqttMessage.newBuilder()
+        .setMqttTopic(message.topic())
+        .setPayload(ByteBuffer.wrap(message.payload()))
+        .setContentType(message.contentType())
+        .setReceivedTime(Instant.now())
+        .build();
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      InboundMessage message, MqttRoute route, InvalidPayloadException reason) {
+    String key = route == null ? message.topic() : route.key(message.topic());
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            deadLetterTopic, key.getBytes(StandardCharsets.UTF_8), message.payload());
+    Headers headers = record.headers();
+    mqttHeaders(headers, message);
+    put(headers, "runnel.error.exception.class", InvalidPayloadException.class.getName());
+    put(headers, "runnel.error.exception.message", reason.getMessage());
+    put(headers, "runnel.error.stage", "decode");
+    put(headers, "runnel.error.failed.at", Instant.now().toString());
+    if (reason.field() != null) {
+      put(headers, "runnel.error.field", reason.field());
+    }
+    if (route != null) {
+      put(headers, "runnel.mqtt.route", route.name());
+      put(headers, "runnel.error.target.topic", route.topic());
+    }
+    return record;
+  }
+
+  private static void mqttHeaders(Headers headers, InboundMessage message) {
+    put(headers, TOPIC_HEADER, message.topic());
+    put(headers, QOS_HEADER, String.valueOf(message.qos()));
+    put(headers, RETAIN_HEADER, String.valueOf(message.retain()));
+    for (Map.Entry<String, String> property : message.userProperties()) {
+      put(headers, USER_PROPERTY_HEADER_PREFIX + property.getKey(), property.getValue());
+    }
+  }
+
+  private static void put(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,305 @@
+package io.runnel.connectors.mqtt.internals;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.runnel.connectors.mqtt.MqttOutboundSettings;
+import io.runnel.connectors.mqtt.MqttRouteSettings;
+import io.runnel.connectors.mqtt.MqttSettings;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.SubjectNameStrategy;
+import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.runtime.KafkaSettings;
+import io.runnel.runtime.RuntimeSettings;
+import io.runnel.runtime.SchemaRegistrySettings;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT connector: one persistent MQTT session subscribed to the routes' filters. Each message
+ * is mapped (or dead-lettered) and produced with acks=all on one thread, in the broker's order, and
+ * acknowledged to the broker only once Kafka stored it. When Kafka (or the registry) fails, the
+ * connector drops the MQTT connection without acknowledging anything more, so the broker keeps
+ * every message not yet stored, and reconnects once Kafka answers: nothing is lost, some may come
+ * twice.
+ */
+@Singleton
+@Requires(property = "runnel.mqtt.enabled", value = "true")
+final class MqttConnector implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MqttConnector.class);
+
+  private final MqttSettings settings;
+  private final List<MqttRouteSettings> routeSettings;
+  private final List<MqttOutboundSettings> outboundSettings;
+  private final KafkaSettings kafka;
+  private final SchemaRegistrySettings registrySettings;
+  private final RuntimeSettings runtime;
+  private final MqttStatus status = new MqttStatus();
+  private final List<OutboundBridge> outbounds = new ArrayList<>();
+  private ExecutorService ingest;
+  private ScheduledExecutorService resumer;
+  private KafkaProducer<byte[], byte[]> producer;
+  private InboundMapper mapper;
+  private MqttLink link;
+  private volatile boolean paused;
+  private volatile boolean closed;
+  private Duration resumeBackoff;
+
+  MqttConnector(
+      MqttSettings settings,
+      List<MqttRouteSettings> routeSettings,
+      List<MqttOutboundSettings> outboundSettings,
+      KafkaSettings kafka,
+      SchemaRegistrySettings registrySettings,
+      RuntimeSettings runtime) {
+    this.settings = settings;
+    this.routeSettings = routeSettings;
+    this.outboundSettings = outboundSettings;
+    this.kafka = kafka;
+    this.registrySettings = registrySettings;
+    this.runtime = runtime;
+  }
+
+  @Override
+  public synchronized void onApplicationEvent(StartupEvent event) {
+    if (link != null) {
+      return;
+    }
+    kafka.validate();
+    registrySettings.validate();
+    validate();
+    SchemaRegistryClient registry = registrySettings.newClient();
+    List<MqttRoute> routes = routeSettings.stream().map(r -> MqttRoute.of(r, registry)).toList();
+    List<MqttOutbound> ways = outboundSettings.stream().map(MqttOutbound::of).toList();
+    if (routes.isEmpty() && ways.isEmpty()) {
+      throw new ConfigurationException(
+          "runnel.mqtt.enabled is true but neither runnel.mqtt.routes nor runnel.mqtt.outbound has"
+              + " an entry");
+    }
+    String clientId =
+        settings.getClientId() != null
+            ? settings.getClientId()
+            : "runnel-mqtt-" + runtime.getInstanceId();
+    Map<String, Object> config = kafka.durableProducerConfig(clientId);
+    long timeoutMs = settings.getKafkaTimeout().toMillis();
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+    producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    mapper =
+        new InboundMapper(
+            routes,
+            new AvroSerializer(
+                registry,
+                SubjectNameStrategy.TOPIC_NAME,
+                registrySettings.isAutoRegisterSchemas(),
+                false),
+            settings.getMaxPayloadSize(),
+            settings.getDeadLetterTopic());
+    ingest =
+        Executors.newSingleThreadExecutor(Thread.ofPlatform().name("runnel-mqtt-ingest").factory());
+    resumer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("runnel-mqtt-resume").factory());
+    resumeBackoff = settings.getReconnectInitialDelay();
+    link =
+        MqttLink.create(
+            settings,
+            clientId,
+            routes.stream().map(route -> route.filter().toString()).toList(),
+            this::handle,
+            ingest,
+            new MqttLink.Listener() {
+              @Override
+              public void connected() {
+                status.become(MqttStatus.State.CONNECTED, null);
+                LOG.info(
+                    "Connected to the MQTT broker {}:{}", settings.getHost(), settings.getPort());
+              }
+
+              @Override
+              public void disconnected(Throwable cause) {
+                if (!paused && !closed) {
+                  status.become(MqttStatus.State.BROKER_UNREACHABLE, String.valueOf(cause));
+                  LOG.warn("Not connected to the MQTT broker, reconnecting: {}", cause.toString());
+                }
+              }
+            });
+    connect();
+    AvroDeserializer deserializer = new AvroDeserializer(registry, null, false);
+    for (MqttOutbound way : ways) {
+      outbounds.add(
+          new OutboundBridge(
+              way,
+              link,
+              kafka,
+              producer,
+              settings.getDeadLetterTopic(),
+              deserializer,
+              status,
+              settings.getKafkaTimeout(),
+              settings.getReconnectInitialDelay()));
+    }
+    LOG.info(
+        "MQTT connector started as client {}: routes {}, outbound {}",
+        clientId,
+        routes.stream().map(MqttRoute::name).toList(),
+        ways.stream().map(MqttOutbound::name).toList());
+  }
+
+  private void validate() {
+    if (settings.getReceiveMaximum() < 1 || settings.getReceiveMaximum() > 65_535) {
+      throw new ConfigurationException(
+          "runnel.mqtt.receive-maximum must be 1 to 65535, was " + settings.getReceiveMaximum());
+    }
+    if (settings.getMaxPayloadSize() < 1) {
+      throw new ConfigurationException(
+          "runnel.mqtt.max-payload-size must be at least 1 byte, was "
+              + settings.getMaxPayloadSize());
+    }
+    try {
+      Topic.validate(settings.getDeadLetterTopic());
+    } catch (InvalidTopicException e) {
+      throw new ConfigurationException("runnel.mqtt.dead-letter-topic: " + e.getMessage());
+    }
+    if (settings.getKafkaTimeout().toMillis() < 1_000) {
+      throw new ConfigurationException(
+          "runnel.mqtt.kafka-timeout must be at least 1s, was " + settings.getKafkaTimeout());
+    }
+  }
+
+  MqttStatus.Reading status() {
+    return status.read();
+  }
+
+  private void connect() {
+    link.connect()
+        .whenComplete(
+            (connected, failure) -> {
+              if (failure != null && !closed) {
+                status.become(MqttStatus.State.BROKER_UNREACHABLE, failure.toString());
+                LOG.warn("Cannot connect to the MQTT broker yet: {}", failure.toString());
+              }
+            });
+  }
+
+  /** On the ingest thread, in the broker's order. */
+  private void handle(InboundMessage message) {
+    if (paused || closed) {
+      return; // not acknowledged: the broker sends it again after the reconnect
+    }
+    try {
+      ProducerRecord<byte[], byte[]> record = mapper.toRecord(message);
+      boolean deadLetter = record.topic().equals(settings.getDeadLetterTopic());
+      producer.send(
+          record,
+          (metadata, failure) -> {
+            if (failure != null) {
+              kafkaFailed(failure);
+            } else if (!paused) {
+              message.acknowledge();
+              status.published(deadLetter);
+            }
+          });
+    } catch (KafkaException e) {
+      kafkaFailed(e);
+    }
+  }
+
+  private synchronized void kafkaFailed(Throwable failure) {
+    if (paused || closed) {
+      return;
+    }
+    paused = true;
+    status.become(MqttStatus.State.KAFKA_UNREACHABLE, "Kafka or the schema registry: " + failure);
+    LOG.warn(
+        "Kafka did not store a message; leaving the MQTT broker the unacknowledged ones and trying"
+            + " again in {}: {}",
+        resumeBackoff,
+        failure.toString());
+    link.disconnect();
+    resumer.schedule(this::resumeIfKafkaAnswers, resumeBackoff.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void resumeIfKafkaAnswers() {
+    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+    try (Admin admin = Admin.create(config)) {
+      admin
+          .describeCluster()
+          .nodes()
+          .get(settings.getKafkaTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      registrySettings.newClient().getSubjects();
+    } catch (Exception e) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        resumeBackoff = min(resumeBackoff.multipliedBy(2), settings.getReconnectMaxDelay());
+        status.become(MqttStatus.State.KAFKA_UNREACHABLE, "Kafka or the schema registry: " + e);
+        resumer.schedule(
+            this::resumeIfKafkaAnswers, resumeBackoff.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      LOG.info("Kafka answers again; reconnecting to the MQTT broker");
+      resumeBackoff = settings.getReconnectInitialDelay();
+      paused = false;
+      connect();
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed || link == null) {
+        return;
+      }
+      closed = true;
+    }
+    outbounds.forEach(OutboundBridge::close);
+    resumer.shutdownNow();
+    link.close();
+    ingest.shutdown();
+    try {
+      ingest.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(5));
+    status.become(MqttStatus.State.STOPPED, null);
+  }
+}
