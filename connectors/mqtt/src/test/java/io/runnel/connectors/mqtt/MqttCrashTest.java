@@ -1,0 +1,138 @@
+package io.runnel.connectors.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.test.ReceivedRecord;
+import io.runnel.test.RunnelTest;
+import io.runnel.test.RunnelTestKit;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kills the connector process (a separate JVM, SIGKILL) while 100 devices publish 10,000 messages,
+ * restarts it with the same MQTT session, and checks that every message reached Kafka, in order per
+ * device: what was not acknowledged before the kill, the broker delivers again.
+ */
+@RunnelTest(startContext = false)
+class MqttCrashTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MqttCrashTest.class);
+  private static final String TOPIC = "mq.crash";
+  private static final int DEVICES = 100;
+  private static final int PER_DEVICE = 100;
+
+  @Test
+  void killingTheConnectorMidStreamLosesNoMessage(RunnelTestKit kit) throws Exception {
+    Path logs = Path.of("target", "mqtt-crash-test");
+    logs.toFile().mkdirs();
+    Files.deleteIfExists(logs.resolve("run-1.log"));
+    Files.deleteIfExists(logs.resolve("run-2.log"));
+    Process first = start(kit, logs.resolve("run-1.log").toFile());
+    CompletableFuture<Void> publishing;
+    int beforeKill;
+    try {
+      // The session must exist before the devices publish, so the broker queues for it.
+      awaitSubscribed(first, logs.resolve("run-1.log"));
+      publishing =
+          CompletableFuture.runAsync(
+              () -> MqttConnectorTest.Devices.publish("crash-test", DEVICES, PER_DEVICE));
+      beforeKill = kit.awaitRecords(TOPIC, 3_000, r -> true, Duration.ofSeconds(120)).size();
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+    LOG.info("Killed the connector after at least {} messages reached {}", beforeKill, TOPIC);
+    Process second = start(kit, logs.resolve("run-2.log").toFile());
+    try {
+      publishing.get();
+      Set<String> seen = new HashSet<>();
+      List<ReceivedRecord> firstAppearances =
+          kit.awaitRecords(
+              TOPIC,
+              DEVICES * PER_DEVICE,
+              record ->
+                  seen.add(
+                      record.key() + "/" + ((GenericRecord) record.value()).get("temperatureC")),
+              Duration.ofSeconds(180));
+      MqttConnectorTest.Devices.assertCompleteAndOrdered(firstAppearances, DEVICES, PER_DEVICE);
+      long total = recordsIn(kit);
+      LOG.info(
+          "All {} messages in Kafka in order per device; {} delivered twice around the kill",
+          firstAppearances.size(),
+          total - firstAppearances.size());
+    } finally {
+      second.destroy();
+      second.waitFor();
+    }
+  }
+
+  /** How many records the (one-partition) topic holds. */
+  private static long recordsIn(RunnelTestKit kit) {
+    TopicPartition partition = new TopicPartition(TOPIC, 0);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      return consumer.endOffsets(List.of(partition)).get(partition);
+    }
+  }
+
+  /** Waits until the connector's log says it is connected (its session is then subscribed). */
+  private static void awaitSubscribed(Process process, Path log) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (log.toFile().exists() && Files.readString(log).contains("Connected to the MQTT broker")) {
+        Thread.sleep(500); // the SUBSCRIBE follows the CONNACK
+        return;
+      }
+      assertThat(process.isAlive()).as("connector process alive").isTrue();
+      Thread.sleep(100);
+    }
+    throw new AssertionError("The connector did not connect within 60 s; see " + log);
+  }
+
+  private static Process start(RunnelTestKit kit, File log) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    Map.of(
+            "runnel.kafka.bootstrap-servers",
+            kit.bootstrapServers(),
+            "runnel.schema-registry.url",
+            kit.registryUrl(),
+            "runnel.runtime.enabled",
+            "false",
+            "runnel.mqtt.port",
+            String.valueOf(TestMqttBroker.shared().port()),
+            "runnel.mqtt.client-id",
+            "crash-connector",
+            "runnel.mqtt.routes.telemetry.filter",
+            "crash-test/+/telemetry",
+            "runnel.mqtt.routes.telemetry.topic",
+            TOPIC,
+            "runnel.mqtt.routes.telemetry.schema",
+            "io.runnel.examples.iot.SensorReading")
+        .forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), MqttMain.class.getName()));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+        .start();
+  }
+}
