@@ -6,7 +6,7 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 
 /**
- * Asks every device to calibrate on a schedule: each tick of the {@code fleet-calibration} schedule
+ * Asks every device to calibrate on a schedule: each tick of the {@code calibration} schedule
  * (daily at 03:00 UTC, see {@code application.yml}) becomes one {@link DeviceCommand} for device
  * {@code all} on {@code iot.commands}. The schedule fires once per tick however many instances run,
  * so the fleet gets one command per night.
@@ -19,7 +19,7 @@ public class FleetCalibrationFunction {
 
   @EventFunction(
       name = "fleet-calibration",
-      topics = "schedule.fleet-calibration",
+      topics = "schedule.calibration",
       group = "iot-fleet-calibration",
       outputTopic = "iot.commands")
   public DeviceCommand handle(ScheduleTick tick) {

@@ -10,7 +10,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 /** The schedule, sped up to every second, drives the function through the real scheduler. */
-@RunnelTest(properties = "runnel.schedules.fleet-calibration.cron=* * * * * ?")
+@RunnelTest(properties = "runnel.schedules.calibration.cron=* * * * * ?")
 class FleetCalibrationFunctionTest {
 
   @Test
@@ -22,7 +22,7 @@ class FleetCalibrationFunctionTest {
       assertThat(command.get("deviceId")).hasToString("all");
       assertThat(command.get("command")).hasToString("CALIBRATE");
       assertThat(((java.util.Map<?, ?>) command.get("parameters")).toString())
-          .contains("fleet-calibration");
+          .contains("calibration");
     }
     long first = (Long) ((GenericRecord) commands.get(0).value()).get("issuedAt");
     long second = (Long) ((GenericRecord) commands.get(1).value()).get("issuedAt");

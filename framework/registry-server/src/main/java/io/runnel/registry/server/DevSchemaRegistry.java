@@ -28,19 +28,24 @@ public final class DevSchemaRegistry implements AutoCloseable {
             .deduceEnvironment(false)
             .banner(false)
             .properties(
-                Map.of(
-                    "runnel.registry-server.enabled", "true",
-                    "runnel.registry-server.kafka-bootstrap-servers", kafkaBootstrapServers,
-                    // This context serves the registry only, even when functions, schedules
-                    // or the HTTP gateway (and with it Micronaut Security) are on the classpath.
-                    "runnel.runtime.enabled", "false",
-                    "runnel.http.enabled", "false",
-                    "runnel.scheduler.enabled", "false",
-                    "micronaut.security.enabled", "false",
-                    "micronaut.server.port", port,
-                    "micronaut.server.host", "localhost",
-                    "micronaut.codec.json.additional-types",
-                        "application/vnd.schemaregistry.v1+json,application/vnd.schemaregistry+json"))
+                Map.ofEntries(
+                    Map.entry("runnel.registry-server.enabled", "true"),
+                    Map.entry(
+                        "runnel.registry-server.kafka-bootstrap-servers", kafkaBootstrapServers),
+                    // This context serves the registry only, even when functions, connectors
+                    // or the HTTP gateway (and with it Micronaut Security) are on the classpath
+                    // and switched on in the environment.
+                    Map.entry("runnel.runtime.enabled", "false"),
+                    Map.entry("runnel.http.enabled", "false"),
+                    Map.entry("runnel.scheduler.enabled", "false"),
+                    Map.entry("runnel.cdc.enabled", "false"),
+                    Map.entry("runnel.mqtt.enabled", "false"),
+                    Map.entry("micronaut.security.enabled", "false"),
+                    Map.entry("micronaut.server.port", port),
+                    Map.entry("micronaut.server.host", "localhost"),
+                    Map.entry(
+                        "micronaut.codec.json.additional-types",
+                        "application/vnd.schemaregistry.v1+json,application/vnd.schemaregistry+json")))
             .start();
     try {
       EmbeddedServer server = context.getBean(EmbeddedServer.class);
