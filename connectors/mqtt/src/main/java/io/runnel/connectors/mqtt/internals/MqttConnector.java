@@ -18,6 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,12 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
     registrySettings.validate();
     validate();
     SchemaRegistryClient registry = registrySettings.newClient();
-    List<MqttRoute> routes = routeSettings.stream().map(r -> MqttRoute.of(r, registry)).toList();
+    // Name order decides which of overlapping filters takes a message.
+    List<MqttRoute> routes =
+        routeSettings.stream()
+            .map(r -> MqttRoute.of(r, registry))
+            .sorted(Comparator.comparing(MqttRoute::name))
+            .toList();
     List<MqttOutbound> ways = outboundSettings.stream().map(MqttOutbound::of).toList();
     if (routes.isEmpty() && ways.isEmpty()) {
       throw new ConfigurationException(
