@@ -1,7 +1,7 @@
 package io.runnel.connectors.cron;
 
-import io.micronaut.context.ApplicationContext;
-import java.util.concurrent.CountDownLatch;
+import io.runnel.runtime.StandaloneProcess;
+import java.util.Map;
 
 /**
  * Runs the schedules as their own process (a container beside Kafka), when no function process
@@ -14,15 +14,6 @@ public final class SchedulerMain {
   private SchedulerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    ApplicationContext context = ApplicationContext.builder().args(args).start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  context.close();
-                  stopped.countDown();
-                }));
-    stopped.await();
+    StandaloneProcess.run(Map.of(), args);
   }
 }

@@ -1,7 +1,7 @@
 package io.runnel.connectors.mqtt;
 
-import io.micronaut.context.ApplicationContext;
-import java.util.concurrent.CountDownLatch;
+import io.runnel.runtime.StandaloneProcess;
+import java.util.Map;
 
 /**
  * Runs the MQTT connector as its own process (a container beside Kafka): settings come from {@code
@@ -13,19 +13,6 @@ public final class MqttMain {
   private MqttMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    ApplicationContext context =
-        ApplicationContext.builder()
-            .properties(java.util.Map.of("runnel.mqtt.enabled", "true"))
-            .args(args)
-            .start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  context.close();
-                  stopped.countDown();
-                }));
-    stopped.await();
+    StandaloneProcess.run(Map.of("runnel.mqtt.enabled", "true"), args);
   }
 }

@@ -57,6 +57,13 @@ class MqttConnectorTest {
     return properties;
   }
 
+  /** A route from {@code <prefix>/+/telemetry} to {@code topic}, JSON as SensorReading. */
+  static void telemetryRoute(Map<String, Object> properties, String prefix, String topic) {
+    properties.put("runnel.mqtt.routes.telemetry.filter", prefix + "/+/telemetry");
+    properties.put("runnel.mqtt.routes.telemetry.topic", topic);
+    properties.put("runnel.mqtt.routes.telemetry.schema", READING);
+  }
+
   static Mqtt5AsyncClient device(String id) {
     Mqtt5AsyncClient client =
         MqttClient.builder()
@@ -89,9 +96,7 @@ class MqttConnectorTest {
   @Order(1)
   void wildcardRoutesSetTopicKeyValueAndHeaders(RunnelTestKit kit) throws Exception {
     Map<String, Object> properties = connector(kit, "routing");
-    properties.put("runnel.mqtt.routes.telemetry.filter", "route-test/+/telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.topic", "mq.telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(properties, "route-test", "mq.telemetry");
     properties.put("runnel.mqtt.routes.firmware.filter", "plant/#");
     properties.put("runnel.mqtt.routes.firmware.topic", "mq.raw");
     properties.put("runnel.mqtt.routes.firmware.format", "RAW");
@@ -146,9 +151,7 @@ class MqttConnectorTest {
   void badPayloadsGoToTheDeadLetterTopicAndTheSubscriptionKeepsFlowing(RunnelTestKit kit)
       throws Exception {
     Map<String, Object> properties = connector(kit, "bad-payloads");
-    properties.put("runnel.mqtt.routes.telemetry.filter", "bad-test/+/telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.topic", "mq.bad.telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(properties, "bad-test", "mq.bad.telemetry");
     properties.put("runnel.mqtt.max-payload-size", 200);
     properties.put("runnel.mqtt.dead-letter-topic", "mq.bad.dlq");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
@@ -192,9 +195,7 @@ class MqttConnectorTest {
   void tenThousandMessagesFromAHundredDevicesArriveCompleteAndInOrderPerDevice(RunnelTestKit kit)
       throws Exception {
     Map<String, Object> properties = connector(kit, "load");
-    properties.put("runnel.mqtt.routes.telemetry.filter", "load-test/+/telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.topic", "mq.load");
-    properties.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(properties, "load-test", "mq.load");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
       long started = System.nanoTime();
@@ -258,9 +259,7 @@ class MqttConnectorTest {
     Map<String, Object> down = connector(kit, "kafka-down");
     down.put("runnel.kafka.bootstrap-servers", "localhost:" + freePort());
     down.put("runnel.mqtt.kafka-timeout", "2s");
-    down.put("runnel.mqtt.routes.telemetry.filter", "down-test/+/telemetry");
-    down.put("runnel.mqtt.routes.telemetry.topic", "mq.down");
-    down.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(down, "down-test", "mq.down");
     Mqtt5AsyncClient device = device("down-device");
     try (ApplicationContext context = ApplicationContext.run(down)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
@@ -290,9 +289,7 @@ class MqttConnectorTest {
     properties.put("runnel.mqtt.protocol", "V3_1_1");
     properties.put("runnel.mqtt.username", TestMqttBroker.USER);
     properties.put("runnel.mqtt.password", TestMqttBroker.PASSWORD);
-    properties.put("runnel.mqtt.routes.telemetry.filter", "v3-test/+/telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.topic", "mq.v3");
-    properties.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(properties, "v3-test", "mq.v3");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
       Mqtt5AsyncClient device = device("v3-device");
@@ -303,9 +300,7 @@ class MqttConnectorTest {
     Map<String, Object> wrong = connector(kit, "wrong-password");
     wrong.put("runnel.mqtt.username", TestMqttBroker.USER);
     wrong.put("runnel.mqtt.password", "guess");
-    wrong.put("runnel.mqtt.routes.telemetry.filter", "v3-test/+/telemetry");
-    wrong.put("runnel.mqtt.routes.telemetry.topic", "mq.v3");
-    wrong.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(wrong, "v3-test", "mq.v3");
     try (ApplicationContext context = ApplicationContext.run(wrong)) {
       var health = HealthProbe.await(context, "mqtt", "DOWN", WAIT);
       assertThat(health.getDetails().toString()).contains("BAD_USER_NAME_OR_PASSWORD");
@@ -318,9 +313,7 @@ class MqttConnectorTest {
       throws Exception {
     Map<String, Object> properties = connector(kit, "broker-down");
     properties.put("runnel.mqtt.reconnect-max-delay", "2s");
-    properties.put("runnel.mqtt.routes.telemetry.filter", "outage-test/+/telemetry");
-    properties.put("runnel.mqtt.routes.telemetry.topic", "mq.outage");
-    properties.put("runnel.mqtt.routes.telemetry.schema", READING);
+    telemetryRoute(properties, "outage-test", "mq.outage");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
       TestMqttBroker.shared().stop();
