@@ -308,6 +308,32 @@ class MqttConnectorTest {
   }
 
   @Test
+  @Order(6)
+  void tlsWithTheBrokersCertificateWorksAndAnUntrustedOneIsRefused(RunnelTestKit kit)
+      throws Exception {
+    Map<String, Object> properties = connector(kit, "tls-client");
+    properties.put("runnel.mqtt.tls", "true");
+    properties.put("runnel.mqtt.port", TestMqttBroker.shared().tlsPort());
+    properties.put("runnel.mqtt.trust-store", TestMqttBroker.shared().trustStore().toString());
+    properties.put("runnel.mqtt.trust-store-password", TestMqttBroker.STORE_PASSWORD);
+    telemetryRoute(properties, "tls-test", "mq.tls");
+    try (ApplicationContext context = ApplicationContext.run(properties)) {
+      HealthProbe.await(context, "mqtt", "UP", WAIT);
+      Mqtt5AsyncClient device = device("tls-device");
+      publish(device, "tls-test/d-6/telemetry", reading("d-6", 6.0));
+      device.disconnect().join();
+      assertThat(kit.awaitRecords("mq.tls", 1, r -> true, WAIT).get(0).key()).isEqualTo("d-6");
+    }
+    Map<String, Object> untrusted = new HashMap<>(properties);
+    untrusted.remove("runnel.mqtt.trust-store");
+    untrusted.put("runnel.mqtt.client-id", "tls-untrusted");
+    try (ApplicationContext context = ApplicationContext.run(untrusted)) {
+      var health = HealthProbe.await(context, "mqtt", "DOWN", WAIT);
+      assertThat(health.getDetails().toString()).contains("BROKER_UNREACHABLE");
+    }
+  }
+
+  @Test
   @Order(7)
   void whenTheBrokerGoesAwayHealthIsDownAndTheConnectorReconnects(RunnelTestKit kit)
       throws Exception {
