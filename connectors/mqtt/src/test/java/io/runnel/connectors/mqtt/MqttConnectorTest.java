@@ -340,21 +340,34 @@ class MqttConnectorTest {
     Map<String, Object> properties = connector(kit, "broker-down");
     properties.put("runnel.mqtt.reconnect-max-delay", "2s");
     telemetryRoute(properties, "outage-test", "mq.outage");
+    // A second connector starts while the broker is down: its first connect fails.
+    Map<String, Object> late = connector(kit, "broker-down-late");
+    late.put("runnel.mqtt.reconnect-max-delay", "2s");
+    telemetryRoute(late, "outage-late", "mq.outage.late");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
       TestMqttBroker.shared().stop();
+      ApplicationContext lateContext;
       try {
         var health = HealthProbe.await(context, "mqtt", "DOWN", WAIT);
         assertThat(health.getDetails().toString()).contains("BROKER_UNREACHABLE");
+        lateContext = ApplicationContext.run(late);
+        HealthProbe.await(lateContext, "mqtt", "DOWN", WAIT);
       } finally {
         TestMqttBroker.shared().start();
       }
-      HealthProbe.await(context, "mqtt", "UP", WAIT);
-      // The broker lost its in-memory sessions: the connector subscribes again on connecting.
-      Mqtt5AsyncClient device = device("outage-device");
-      publish(device, "outage-test/d-5/telemetry", reading("d-5", 5.0));
-      device.disconnect().join();
-      assertThat(kit.awaitRecords("mq.outage", 1, r -> true, WAIT).get(0).key()).isEqualTo("d-5");
+      try (lateContext) {
+        HealthProbe.await(context, "mqtt", "UP", WAIT);
+        HealthProbe.await(lateContext, "mqtt", "UP", WAIT);
+        // The broker lost its in-memory sessions: the connectors subscribe again on connecting.
+        Mqtt5AsyncClient device = device("outage-device");
+        publish(device, "outage-test/d-5/telemetry", reading("d-5", 5.0));
+        publish(device, "outage-late/d-8/telemetry", reading("d-8", 8.0));
+        device.disconnect().join();
+        assertThat(kit.awaitRecords("mq.outage", 1, r -> true, WAIT).get(0).key()).isEqualTo("d-5");
+        assertThat(kit.awaitRecords("mq.outage.late", 1, r -> true, WAIT).get(0).key())
+            .isEqualTo("d-8");
+      }
     }
   }
 
