@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -57,7 +59,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
   private final SchedulerStatus status = new SchedulerStatus();
   private List<Schedule> schedules;
   private TopicPartition statePartition;
-  private volatile boolean running;
+  private final CountDownLatch stopping = new CountDownLatch(1);
   private Thread thread;
 
   // Owned by the firing thread.
@@ -92,7 +94,6 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
     kafka.validate();
     registry.validate();
     statePartition = new TopicPartition(settings.getStateTopic(), 0);
-    running = true;
     thread = Thread.ofPlatform().name("runnel-scheduler").start(this::run);
     LOG.info(
         "Schedules {} compete to fire in group {}",
@@ -114,7 +115,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
       createTopics();
       consumer = new KafkaConsumer<>(consumerConfig());
       consumer.subscribe(List.of(settings.getStateTopic()), new Leadership());
-      while (running) {
+      while (stopping.getCount() > 0) {
         step();
       }
     } catch (WakeupException | InterruptedException e) {
@@ -123,10 +124,12 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
       LOG.error("The scheduler stopped", e);
       status.become(SchedulerStatus.Role.DOWN, "stopped: " + e);
     } finally {
-      Thread.interrupted(); // a stop may have interrupted us; closing must not fail on it
-      closePublisher();
-      if (consumer != null) {
-        consumer.close(Duration.ofSeconds(5)); // leaves the group: a standby takes over at once
+      try {
+        closePublisher();
+      } finally {
+        if (consumer != null) {
+          consumer.close(Duration.ofSeconds(5)); // leaves the group: a standby takes over at once
+        }
       }
     }
   }
@@ -141,14 +144,14 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
         .map(Schedule::topic)
         .distinct()
         .forEach(topic -> topics.add(new NewTopic(topic, Optional.of(1), Optional.empty())));
-    while (running) {
+    while (stopping.getCount() > 0) {
       try {
         kafka.createTopicsIfMissing(topics);
         return;
       } catch (KafkaException e) {
         status.become(SchedulerStatus.Role.DOWN, "cannot create the topics: " + e.getMessage());
         LOG.warn("Cannot create the schedule topics yet, trying again: {}", e.toString());
-        Thread.sleep(settings.getRetryBackoff().toMillis());
+        stopping.await(settings.getRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
   }
@@ -198,7 +201,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
       closePublisher();
       status.become(SchedulerStatus.Role.DOWN, e.toString());
       LOG.warn("Could not publish ticks; trying again with a new producer: {}", e.toString());
-      Thread.sleep(settings.getRetryBackoff().toMillis());
+      stopping.await(settings.getRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -294,15 +297,16 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
   public void close() throws InterruptedException {
     Thread firing;
     synchronized (this) {
-      running = false;
+      stopping.countDown();
       firing = thread;
     }
     if (firing != null) {
+      // No interrupt: it could strike while the thread closes its consumer, which must leave the
+      // group so that a standby takes over at once.
       KafkaConsumer<byte[], byte[]> polling = consumer;
       if (polling != null) {
         polling.wakeup();
       }
-      firing.interrupt();
       firing.join(Duration.ofSeconds(10));
     }
   }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,7 +48,7 @@ final class OutboundBridge implements AutoCloseable {
   private final Duration backoff;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
-  private volatile boolean running = true;
+  private final CountDownLatch stopping = new CountDownLatch(1);
 
   OutboundBridge(
       MqttOutbound outbound,
@@ -82,7 +83,7 @@ final class OutboundBridge implements AutoCloseable {
 
   private void run() {
     try {
-      while (running) {
+      while (stopping.getCount() > 0) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         if (records.isEmpty()) {
           continue;
@@ -98,13 +99,12 @@ final class OutboundBridge implements AutoCloseable {
               outbound.kafkaTopic(),
               e.toString());
           rewind(records);
-          Thread.sleep(backoff.toMillis());
+          stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
     } catch (WakeupException | InterruptedException e) {
       // close() asked us to stop.
     } finally {
-      Thread.interrupted();
       consumer.close(Duration.ofSeconds(5));
     }
   }
@@ -167,9 +167,9 @@ final class OutboundBridge implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
+    // No interrupt: it could strike while the thread closes its consumer.
+    stopping.countDown();
     consumer.wakeup();
-    thread.interrupt();
     try {
       thread.join(Duration.ofSeconds(10));
     } catch (InterruptedException e) {
