@@ -2,9 +2,9 @@ package io.runnel.runtime.internals;
 
 import io.runnel.function.Ordering;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Runs record tasks on virtual threads with at most {@code maxConcurrency} running at once, while
  * tasks with the same ordering key run one after another in the order they were dispatched.
  *
- * <p>Each ordering key has a tail: the future of its last dispatched task. A new task is chained
- * after the tail, and the key is forgotten once its tail completes, so memory grows with the keys
- * in flight, not with all keys ever seen.
+ * <p>Each ordering key in flight has a lane: the queue of its tasks, drained in order by one
+ * virtual thread, so consecutive records of a busy key follow each other without a thread handoff.
+ * The lane is removed (in the same atomic map operation that finds it empty) when its last task is
+ * done, so memory grows with the keys in flight, not with all keys ever seen.
  */
 final class KeyOrderedDispatcher implements AutoCloseable {
 
@@ -30,7 +31,7 @@ final class KeyOrderedDispatcher implements AutoCloseable {
   private final Ordering ordering;
   private final Semaphore permits;
   private final ExecutorService threads;
-  private final Map<Object, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+  private final Map<Object, ArrayDeque<Runnable>> lanes = new ConcurrentHashMap<>();
 
   KeyOrderedDispatcher(Ordering ordering, int maxConcurrency, String threadNamePrefix) {
     this.ordering = ordering;
@@ -74,17 +75,39 @@ final class KeyOrderedDispatcher implements AutoCloseable {
       threads.execute(limited);
       return;
     }
-    CompletableFuture<Void>[] created = newHolder();
-    tails.compute(
+    boolean[] idle = new boolean[1];
+    lanes.compute(
         key,
-        (k, tail) -> {
-          created[0] =
-              tail == null
-                  ? CompletableFuture.runAsync(limited, threads)
-                  : tail.thenRunAsync(limited, threads);
-          return created[0];
+        (k, lane) -> {
+          if (lane == null) {
+            lane = new ArrayDeque<>();
+            idle[0] = true;
+          }
+          lane.addLast(limited);
+          return lane;
         });
-    created[0].whenComplete((ignored, failure) -> tails.remove(key, created[0]));
+    if (idle[0]) {
+      threads.execute(() -> drain(key, limited));
+    }
+  }
+
+  /**
+   * Runs the key's tasks in order, starting with {@code first}, until its lane is empty, then
+   * forgets the key. The running task stays at the head of the lane, so a task dispatched meanwhile
+   * queues behind it instead of starting a second drainer.
+   */
+  private void drain(Object key, Runnable first) {
+    Runnable[] next = {first};
+    while (next[0] != null) {
+      next[0].run();
+      lanes.computeIfPresent(
+          key,
+          (k, lane) -> {
+            lane.pollFirst();
+            next[0] = lane.peekFirst();
+            return next[0] == null ? null : lane;
+          });
+    }
   }
 
   private static boolean waitUntil(long epochMillis) {
@@ -120,7 +143,7 @@ final class KeyOrderedDispatcher implements AutoCloseable {
 
   /** Keys with tasks running or waiting. */
   int keysInFlight() {
-    return tails.size();
+    return lanes.size();
   }
 
   @Override
@@ -132,11 +155,6 @@ final class KeyOrderedDispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     threads.shutdownNow();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static CompletableFuture<Void>[] newHolder() {
-    return new CompletableFuture[1];
   }
 
   /** A record key within its partition; keys compare by content. */

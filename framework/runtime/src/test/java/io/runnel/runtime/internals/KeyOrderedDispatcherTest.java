@@ -55,6 +55,12 @@ class KeyOrderedDispatcherTest {
         }
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(dispatcher.keysInFlight()).isLessThanOrEqualTo(keys);
+        // Once every task is done, no key is remembered.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (dispatcher.keysInFlight() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        assertThat(dispatcher.keysInFlight()).isZero();
       }
     }
   }
