@@ -178,6 +178,9 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
   /** One turn: poll (keeps the membership, reads state), then fire what is due if we lead. */
   private void step() throws InterruptedException {
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout())) {
+      if (record.key() == null) {
+        continue; // not written by a scheduler
+      }
       String name = new String(record.key(), StandardCharsets.UTF_8);
       ScheduleState.decode(record.value())
           .ifPresent(time -> settled.merge(name, time, (a, b) -> a.isAfter(b) ? a : b));
