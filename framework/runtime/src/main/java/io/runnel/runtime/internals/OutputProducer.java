@@ -3,7 +3,11 @@ package io.runnel.runtime.internals;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.runtime.KafkaSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -13,16 +17,33 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one idempotent producer (acks=all) of an instance, shared by all functions for outputs and
  * dead letters. Each send is counted against the {@link RecordWork} it belongs to, which finishes
  * only once Kafka acknowledged it.
+ *
+ * <p>The shared producer gets its records from one hand-over thread: a thousand virtual threads
+ * calling {@code send} themselves spin on the accumulator's per-partition locks (the top cost in a
+ * profile of the pass-through benchmark). A transactional producer is called directly, so its sends
+ * and its commits keep their order on the threads that make them.
  */
 final class OutputProducer implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OutputProducer.class);
+  private static final int HAND_OVER_BATCH = 1024;
+
+  /** A record and its acknowledgement, on its way to the producer. */
+  private record Pending(ProducerRecord<byte[], byte[]> record, Callback ack) {}
+
+  private static final Pending STOP = new Pending(null, null);
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final AvroSerializer serializer;
+  private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+  private final Thread handOver;
 
   /**
    * @param transactionalId null for the shared at-least-once producer; set, a transactional
@@ -43,6 +64,38 @@ final class OutputProducer implements AutoCloseable {
       // Fences an earlier process with the same id and aborts the transaction it left open.
       producer.initTransactions();
       producer.beginTransaction();
+      this.handOver = null;
+    } else {
+      this.handOver =
+          Thread.ofPlatform().daemon().name("runnel-output-hand-over").start(this::handOver);
+    }
+  }
+
+  /** Hands the queued records to the producer, in the order they were queued, until stopped. */
+  private void handOver() {
+    List<Pending> batch = new ArrayList<>(HAND_OVER_BATCH);
+    boolean stopping = false;
+    while (!stopping) {
+      try {
+        batch.add(pending.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      pending.drainTo(batch, HAND_OVER_BATCH - 1);
+      for (Pending next : batch) {
+        if (next == STOP) {
+          stopping = true;
+        } else {
+          try {
+            producer.send(next.record(), next.ack());
+          } catch (RuntimeException e) {
+            // Not sent at all (the producer is closed or failed): the record is handled again.
+            LOG.warn("Could not hand a record to the producer: {}", e.toString());
+            next.ack().onCompletion(null, e);
+          }
+        }
+      }
+      batch.clear();
     }
   }
 
@@ -81,6 +134,10 @@ final class OutputProducer implements AutoCloseable {
 
   private void send(ProducerRecord<byte[], byte[]> record, RecordWork work) {
     Callback ack = work.expectAck();
+    if (handOver != null) {
+      pending.add(new Pending(record, ack));
+      return;
+    }
     try {
       producer.send(record, ack);
     } catch (RuntimeException e) {
@@ -92,6 +149,14 @@ final class OutputProducer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (handOver != null) {
+      pending.add(STOP); // after every record queued before it
+      try {
+        handOver.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     producer.close(Duration.ofSeconds(10));
   }
 }
