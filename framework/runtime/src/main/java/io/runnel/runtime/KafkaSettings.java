@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
@@ -73,15 +74,39 @@ public class KafkaSettings {
   }
 
   /**
+   * The configuration of a consumer that commits its offsets itself: the cluster, {@code
+   * runnel.kafka.consumer.*}, auto-commit off, and {@code groupId} (none when null, for a consumer
+   * that assigns its partitions).
+   */
+  public Map<String, Object> manualCommitConsumerConfig(String groupId) {
+    Map<String, Object> config = adminConfig();
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    if (groupId == null) {
+      config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    } else {
+      config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    }
+    return config;
+  }
+
+  /**
+   * The configuration of an admin client: the cluster and {@code runnel.kafka.consumer.*}, so TLS
+   * or SASL settings given there apply.
+   */
+  public Map<String, Object> adminConfig() {
+    Map<String, Object> config = new HashMap<>(consumer);
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return config;
+  }
+
+  /**
    * Creates those of {@code topics} that do not exist yet (an admin client with the consumer's
    * extra settings, so TLS or SASL apply); waits 10 s at most.
    *
    * @throws KafkaException when Kafka does not answer or refuses
    */
   public void createTopicsIfMissing(List<NewTopic> topics) throws InterruptedException {
-    Map<String, Object> config = new HashMap<>(consumer);
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = Admin.create(adminConfig())) {
       for (Map.Entry<String, KafkaFuture<Void>> created :
           admin.createTopics(topics).values().entrySet()) {
         try {

@@ -15,7 +15,6 @@ import io.runnel.runtime.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,10 +170,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDefinition function) {
-    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, function.group());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Map<String, Object> config = kafka.manualCommitConsumerConfig(function.group());
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-" + function.name());
     if (function.exactlyOnce()) {

@@ -157,11 +157,8 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
   }
 
   private Map<String, Object> consumerConfig() {
-    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.getGroup());
+    Map<String, Object> config = kafka.manualCommitConsumerConfig(settings.getGroup());
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-scheduler-" + runtime.getInstanceId());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -4,7 +4,6 @@ import io.runnel.function.RequestReply;
 import io.runnel.runtime.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +44,7 @@ final class ReplyListener implements AutoCloseable {
   ReplyListener(KafkaSettings kafka, String topic) {
     this.topic = topic;
     this.kafka = kafka;
-    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    Map<String, Object> config = kafka.manualCommitConsumerConfig(null);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-http-replies");
     this.consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -147,7 +147,7 @@ final class InboundMapper {
     }
   }
 
-  private static void put(Headers headers, String name, String value) {
+  static void put(Headers headers, String name, String value) {
     headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

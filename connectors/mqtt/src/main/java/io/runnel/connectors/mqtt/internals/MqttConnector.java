@@ -19,7 +19,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -252,9 +250,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
   }
 
   private void resumeIfKafkaAnswers() {
-    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = Admin.create(kafka.adminConfig())) {
       admin
           .describeCluster()
           .nodes()

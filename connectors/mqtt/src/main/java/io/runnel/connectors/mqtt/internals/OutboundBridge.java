@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +68,8 @@ final class OutboundBridge implements AutoCloseable {
     this.status = status;
     this.timeout = timeout;
     this.backoff = backoff;
-    Map<String, Object> config = new HashMap<>(kafka.getConsumer());
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "runnel-mqtt-outbound-" + outbound.name());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Map<String, Object> config =
+        kafka.manualCommitConsumerConfig("runnel-mqtt-outbound-" + outbound.name());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     this.consumer =
@@ -133,14 +131,17 @@ final class OutboundBridge implements AutoCloseable {
   private CompletableFuture<?> deadLetter(ConsumerRecord<byte[], byte[]> record, Exception reason) {
     ProducerRecord<byte[], byte[]> dead =
         new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(), record.headers());
-    put(dead, "runnel.error.exception.class", reason.getClass().getName());
-    put(dead, "runnel.error.exception.message", String.valueOf(reason.getMessage()));
-    put(dead, "runnel.error.stage", "outbound");
-    put(dead, "runnel.error.original.topic", record.topic());
-    put(dead, "runnel.error.original.partition", String.valueOf(record.partition()));
-    put(dead, "runnel.error.original.offset", String.valueOf(record.offset()));
-    put(dead, "runnel.error.failed.at", Instant.now().toString());
-    put(dead, "runnel.mqtt.outbound", outbound.name());
+    Headers headers = dead.headers();
+    InboundMapper.put(headers, "runnel.error.exception.class", reason.getClass().getName());
+    InboundMapper.put(
+        headers, "runnel.error.exception.message", String.valueOf(reason.getMessage()));
+    InboundMapper.put(headers, "runnel.error.stage", "outbound");
+    InboundMapper.put(headers, "runnel.error.original.topic", record.topic());
+    InboundMapper.put(
+        headers, "runnel.error.original.partition", String.valueOf(record.partition()));
+    InboundMapper.put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
+    InboundMapper.put(headers, "runnel.error.failed.at", Instant.now().toString());
+    InboundMapper.put(headers, "runnel.mqtt.outbound", outbound.name());
     CompletableFuture<Void> stored = new CompletableFuture<>();
     deadLetters.send(
         dead,
@@ -152,10 +153,6 @@ final class OutboundBridge implements AutoCloseable {
           }
         });
     return stored;
-  }
-
-  private static void put(ProducerRecord<byte[], byte[]> record, String name, String value) {
-    record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Back to the first record of the poll on each partition, so nothing of it is skipped. */
