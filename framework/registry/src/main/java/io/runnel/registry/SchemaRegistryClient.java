@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -85,16 +86,37 @@ public final class SchemaRegistryClient {
    * Registers {@code schema} under {@code subject} (or finds it there) and returns its global id.
    */
   public int register(String subject, Schema schema) {
-    Map<Schema, Integer> ids =
-        idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
-    Integer cached = ids.get(schema);
-    if (cached != null) {
-      return cached;
-    }
-    JsonNode answer =
-        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-    int id = answer.path("id").asInt();
-    ids.put(schema, id);
+    return cachedId(
+        subject,
+        schema,
+        s ->
+            send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(s))
+                .path("id")
+                .asInt());
+  }
+
+  /**
+   * The global id of {@code schema} among the versions of {@code subject}, without registering it;
+   * like {@link #lookup}, but answered from the cache once known.
+   *
+   * @throws SchemaRegistryException with 40401 or 40403 when it is not there
+   */
+  public int idOf(String subject, Schema schema) {
+    return cachedId(
+        subject,
+        schema,
+        s -> toRegistered(send("POST", "/subjects/" + encode(subject), schemaBody(s))).id());
+  }
+
+  /**
+   * One registry call per (subject, schema) however many threads ask at once: a function's first
+   * records all want the id of the same output schema.
+   */
+  private int cachedId(String subject, Schema schema, Function<Schema, Integer> ask) {
+    int id =
+        idsBySubjectAndSchema
+            .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+            .computeIfAbsent(schema, ask);
     schemasById.putIfAbsent(id, schema);
     return id;
   }

@@ -74,8 +74,7 @@ public final class AvroSerializer implements Serializer<Object> {
     String subject = subjectNameStrategy.subject(topic, isKey, schema);
     int id;
     try {
-      id =
-          autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
+      id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
           "Cannot "

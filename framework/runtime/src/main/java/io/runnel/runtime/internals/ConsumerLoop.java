@@ -78,9 +78,11 @@ final class ConsumerLoop implements Runnable {
             consumer.poll(buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
         take(records);
         applyBackpressure();
-        // Commit at the interval, and at once when the input is quiet: the last records of a
-        // burst should not wait for the interval (nothing is committed when nothing moved).
-        if (records.isEmpty() || System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
+        // Commit at the interval, and at once when a burst is done (the input is quiet and every
+        // record taken is finished), so its last records do not wait for the interval. Not on
+        // every quiet poll: while records run, that would be a commit every busy poll timeout.
+        if ((records.isEmpty() && buffered == 0)
+            || System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
           commit(trackers.keySet(), false);
         }
       }
