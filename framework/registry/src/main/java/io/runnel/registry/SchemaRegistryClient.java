@@ -3,6 +3,7 @@ package io.runnel.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runnel.registry.internals.SingleFlightCache;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,9 +39,10 @@ public final class SchemaRegistryClient {
   private final HttpClient http;
   private final Duration requestTimeout;
   private final Optional<String> authorization;
-  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final SingleFlightCache<Integer, Schema> schemasById = new SingleFlightCache<>();
   // Keyed by Schema, whose equals is structural and whose hash code Avro caches: cheap per record.
-  private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+  private final Map<String, SingleFlightCache<Schema, Integer>> idsBySubjectAndSchema =
+      new ConcurrentHashMap<>();
 
   /** A client with a 10 second request timeout and no authentication. */
   public SchemaRegistryClient(String baseUrls) {
@@ -108,17 +110,14 @@ public final class SchemaRegistryClient {
         s -> toRegistered(send("POST", "/subjects/" + encode(subject), schemaBody(s))).id());
   }
 
-  /**
-   * One registry call per (subject, schema) however many threads ask at once: a function's first
-   * records all want the id of the same output schema.
-   */
   private int cachedId(String subject, Schema schema, Function<Schema, Integer> ask) {
-    int id =
-        idsBySubjectAndSchema
-            .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-            .computeIfAbsent(schema, ask);
+    int id = idsOf(subject).get(schema, ask);
     schemasById.putIfAbsent(id, schema);
     return id;
+  }
+
+  private SingleFlightCache<Schema, Integer> idsOf(String subject) {
+    return idsBySubjectAndSchema.computeIfAbsent(subject, s -> new SingleFlightCache<>());
   }
 
   /**
@@ -129,21 +128,14 @@ public final class SchemaRegistryClient {
   public RegisteredSchema lookup(String subject, Schema schema) {
     JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
     RegisteredSchema found = toRegistered(answer);
-    idsBySubjectAndSchema
-        .computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-        .put(schema, found.id());
+    idsOf(subject).putIfAbsent(schema, found.id());
     return found;
   }
 
   /** The schema with this global id. */
   public Schema getById(int id) {
-    Schema cached = schemasById.get(id);
-    if (cached != null) {
-      return cached;
-    }
-    Schema schema = parse(send("GET", "/schemas/ids/" + id, null).path("schema").asText());
-    schemasById.putIfAbsent(id, schema);
-    return schema;
+    return schemasById.get(
+        id, i -> parse(send("GET", "/schemas/ids/" + i, null).path("schema").asText()));
   }
 
   /** The latest version of a subject. */
@@ -229,7 +221,7 @@ public final class SchemaRegistryClient {
 
   private RegisteredSchema toRegistered(JsonNode answer) {
     int id = answer.path("id").asInt();
-    Schema schema = schemasById.computeIfAbsent(id, i -> parse(answer.path("schema").asText()));
+    Schema schema = schemasById.get(id, i -> parse(answer.path("schema").asText()));
     return new RegisteredSchema(
         answer.path("subject").asText(), answer.path("version").asInt(), id, schema);
   }

@@ -2,9 +2,9 @@ package io.runnel.registry.serde;
 
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SchemaRegistryException;
+import io.runnel.registry.internals.SingleFlightCache;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -30,7 +30,8 @@ public final class AvroDeserializer implements Deserializer<Object> {
   private SchemaRegistryClient registry;
   private Schema readerSchema;
   private boolean specific;
-  private final Map<Integer, DatumReader<Object>> readersByWriterId = new ConcurrentHashMap<>();
+  private final SingleFlightCache<Integer, DatumReader<Object>> readersByWriterId =
+      new SingleFlightCache<>();
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroDeserializer() {}
@@ -64,7 +65,7 @@ public final class AvroDeserializer implements Deserializer<Object> {
       return null;
     }
     int schemaId = ConfluentWireFormat.schemaId(data);
-    DatumReader<Object> reader = readersByWriterId.computeIfAbsent(schemaId, this::readerFor);
+    DatumReader<Object> reader = readersByWriterId.get(schemaId, this::readerFor);
     try {
       return reader.read(
           null,
