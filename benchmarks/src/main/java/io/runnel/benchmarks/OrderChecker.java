@@ -14,9 +14,11 @@ final class OrderChecker {
   private final Map<String, Double> lastByKey = new ConcurrentHashMap<>();
   private final AtomicLong violations = new AtomicLong();
   private final AtomicLong firstHandledNanos = new AtomicLong();
+  private final AtomicLong handled = new AtomicLong();
 
   void handled(SensorReading reading) {
     firstHandledNanos.compareAndSet(0, System.nanoTime());
+    handled.incrementAndGet();
     lastByKey.merge(
         reading.getDeviceId(),
         reading.getTemperatureC(),
@@ -34,6 +36,11 @@ final class OrderChecker {
    */
   long firstHandledNanos() {
     return firstHandledNanos.get();
+  }
+
+  /** Records handled so far (a record handled again counts again). */
+  long handled() {
+    return handled.get();
   }
 
   long violations() {
