@@ -152,7 +152,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
             + round
             + "-"
             + System.nanoTime();
-    OrderChecker order = new OrderChecker();
+    OrderChecker order = new OrderChecker(workload);
     long idleHeap = postGcHeapMiB();
     OptionalLong heapAdded = OptionalLong.empty();
     try (AutoCloseable running =

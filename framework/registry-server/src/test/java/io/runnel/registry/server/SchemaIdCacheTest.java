@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.runnel.examples.iot.SensorReading;
+import io.runnel.examples.iot.TemperatureAlert;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.registry.serde.ConfluentWireFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,6 +89,35 @@ class SchemaIdCacheTest extends DevRegistryTestBase {
     }
     assertThat(requests).containsOnlyKeys("POST /subjects/cache.b-value");
     assertThat(requests.get("POST /subjects/cache.b-value")).hasValue(1);
+  }
+
+  @Test
+  void recordsAlternatingBetweenTopicsAndSchemasCarryTheirOwnIds() {
+    AvroSerializer serializer =
+        new AvroSerializer(proxied, SubjectNameStrategy.TOPIC_NAME, true, false);
+    SensorReading reading = AvroSerdeWireCompatibilityTest.reading();
+    TemperatureAlert alert =
+        TemperatureAlert.newBuilder()
+            .setDeviceId("d1")
+            .setTimestamp(reading.getTimestamp())
+            .setTemperatureC(91.0)
+            .setThreshold(80.0)
+            .build();
+    List<byte[]> readings = new ArrayList<>();
+    List<byte[]> alerts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      readings.add(serializer.serialize("cache.c", reading));
+      alerts.add(serializer.serialize("cache.d", alert));
+    }
+    int readingId = client.getLatestVersion("cache.c-value").id();
+    int alertId = client.getLatestVersion("cache.d-value").id();
+    assertThat(readingId).isNotEqualTo(alertId);
+    assertThat(readings)
+        .allSatisfy(bytes -> assertThat(ConfluentWireFormat.schemaId(bytes)).isEqualTo(readingId));
+    assertThat(alerts)
+        .allSatisfy(bytes -> assertThat(ConfluentWireFormat.schemaId(bytes)).isEqualTo(alertId));
+    assertThat(requests.get("POST /subjects/cache.c-value/versions")).hasValue(1);
+    assertThat(requests.get("POST /subjects/cache.d-value/versions")).hasValue(1);
   }
 
   private void forward(HttpClient http, HttpExchange exchange) throws IOException {

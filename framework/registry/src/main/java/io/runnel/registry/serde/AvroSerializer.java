@@ -28,10 +28,17 @@ public final class AvroSerializer implements Serializer<Object> {
 
   // Writers are thread-safe and costly to build: one per schema.
   private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+  private volatile Target last;
   private SchemaRegistryClient registry;
   private SubjectNameStrategy subjectNameStrategy;
   private boolean autoRegister;
   private boolean isKey;
+
+  /**
+   * Where the last record went: its topic and schema, with the wire format header (holding the
+   * schema's id) and the schema's writer.
+   */
+  private record Target(String topic, Schema schema, byte[] header, DatumWriter<Object> writer) {}
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroSerializer() {}
@@ -71,10 +78,32 @@ public final class AvroSerializer implements Serializer<Object> {
               + ": expected an Avro SpecificRecord or GenericRecord");
     }
     Schema schema = container.getSchema();
-    String subject = subjectNameStrategy.subject(topic, isKey, schema);
-    int id;
+    // A function writes one schema to one topic: remember that pair's id and writer, so a record
+    // costs no subject name, registry cache or writer lookup. The schema is compared by identity
+    // (its equals is structural), so another instance of an equal schema takes the longer way.
+    Target target = last;
+    if (target == null || target.schema != schema || !target.topic.equals(topic)) {
+      byte[] header = ConfluentWireFormat.header(schemaId(topic, schema), 0).array();
+      target = new Target(topic, schema, header, writer(schema, data));
+      last = target;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    out.write(target.header, 0, ConfluentWireFormat.HEADER_SIZE);
     try {
-      id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+      target.writer.write(data, encoder);
+      encoder.flush();
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Cannot encode " + schema.getFullName() + ": " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  private int schemaId(String topic, Schema schema) {
+    String subject = subjectNameStrategy.subject(topic, isKey, schema);
+    try {
+      return autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
           "Cannot "
@@ -87,29 +116,14 @@ public final class AvroSerializer implements Serializer<Object> {
               + e.getMessage(),
           e);
     }
-    return write(id, schema, data);
   }
 
-  private byte[] write(int schemaId, Schema schema, Object data) {
-    DatumWriter<Object> writer =
-        writers.computeIfAbsent(
-            schema,
-            s ->
-                new GenericDatumWriter<>(
-                    s,
-                    data instanceof SpecificRecord
-                        ? SpecificData.getForSchema(s)
-                        : GenericData.get()));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    out.write(ConfluentWireFormat.header(schemaId, 0).array(), 0, ConfluentWireFormat.HEADER_SIZE);
-    try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(data, encoder);
-      encoder.flush();
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot encode " + schema.getFullName() + ": " + e.getMessage(), e);
-    }
-    return out.toByteArray();
+  private DatumWriter<Object> writer(Schema schema, Object data) {
+    return writers.computeIfAbsent(
+        schema,
+        s ->
+            new GenericDatumWriter<>(
+                s,
+                data instanceof SpecificRecord ? SpecificData.getForSchema(s) : GenericData.get()));
   }
 }

@@ -97,7 +97,9 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       OutputProducer output = transactions != null ? transactions : producer;
       KeyOrderedDispatcher dispatcher =
           new KeyOrderedDispatcher(
-              function.ordering(), function.maxConcurrency(), "runnel-" + function.name() + "-");
+              function.ordering(),
+              function.maxConcurrency(),
+              "runnel-" + function.name() + "-handler");
       RecordProcessor processor =
           new RecordProcessor(
               function,

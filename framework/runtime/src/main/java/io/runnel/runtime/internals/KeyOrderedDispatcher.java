@@ -1,7 +1,6 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.function.Ordering;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
@@ -33,11 +32,12 @@ final class KeyOrderedDispatcher implements AutoCloseable {
   private final ExecutorService threads;
   private final Map<Object, ArrayDeque<Runnable>> lanes = new ConcurrentHashMap<>();
 
-  KeyOrderedDispatcher(Ordering ordering, int maxConcurrency, String threadNamePrefix) {
+  /** Virtual threads are all named {@code threadName}: numbering each would cost a string. */
+  KeyOrderedDispatcher(Ordering ordering, int maxConcurrency, String threadName) {
     this.ordering = ordering;
     this.permits = new Semaphore(maxConcurrency);
     this.threads =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadNamePrefix, 0).factory());
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadName).factory());
   }
 
   /** The key whose tasks must not overlap, by the ordering mode; null when any task may overlap. */
@@ -48,7 +48,7 @@ final class KeyOrderedDispatcher implements AutoCloseable {
       case KEY ->
           record.key() == null
               ? new TopicPartition(record.topic(), record.partition())
-              : new RecordKey(record.topic(), record.partition(), ByteBuffer.wrap(record.key()));
+              : new RecordKey(record.topic(), record.partition(), record.key());
     };
   }
 
@@ -157,11 +157,40 @@ final class KeyOrderedDispatcher implements AutoCloseable {
     threads.shutdownNow();
   }
 
-  /** A record key within its partition; keys compare by content. */
-  private record RecordKey(String topic, int partition, ByteBuffer key) {
+  /**
+   * A record key within its partition; keys compare by content. The hash is computed once: the
+   * lanes map looks a key up at least twice.
+   */
+  private static final class RecordKey {
+    private final String topic;
+    private final int partition;
+    private final byte[] key;
+    private final int hash;
+
+    RecordKey(String topic, int partition, byte[] key) {
+      this.topic = topic;
+      this.partition = partition;
+      this.key = key;
+      this.hash = (topic.hashCode() * 31 + partition) * 31 + Arrays.hashCode(key);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof RecordKey that
+          && hash == that.hash
+          && partition == that.partition
+          && topic.equals(that.topic)
+          && Arrays.equals(key, that.key);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
     @Override
     public String toString() {
-      return topic + "-" + partition + ":" + Arrays.toString(key.array());
+      return topic + "-" + partition + ":" + Arrays.toString(key);
     }
   }
 }

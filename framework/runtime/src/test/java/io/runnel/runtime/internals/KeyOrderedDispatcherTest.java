@@ -31,7 +31,7 @@ class KeyOrderedDispatcherTest {
     Run(Ordering ordering, int maxConcurrency, int keys, int perKey) throws InterruptedException {
       CountDownLatch done = new CountDownLatch(keys * perKey);
       try (KeyOrderedDispatcher dispatcher =
-          new KeyOrderedDispatcher(ordering, maxConcurrency, "test-")) {
+          new KeyOrderedDispatcher(ordering, maxConcurrency, "test")) {
         long offset = 0;
         for (int i = 0; i < perKey; i++) {
           for (int k = 0; k < keys; k++) {
@@ -86,7 +86,7 @@ class KeyOrderedDispatcherTest {
 
   @Test
   void recordsWithoutKeyAreOrderedByPartitionAndKeysCompareByContent() {
-    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 10, "test-")) {
+    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 10, "test")) {
       assertThat(dispatcher.orderingKey(record(0, 0, null)))
           .isEqualTo(dispatcher.orderingKey(record(0, 1, null)));
       assertThat(dispatcher.orderingKey(record(0, 0, null)))
@@ -101,7 +101,7 @@ class KeyOrderedDispatcherTest {
   @Test
   void aFailingTaskDoesNotStopItsKey() throws Exception {
     List<Integer> ran = new CopyOnWriteArrayList<>();
-    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 10, "test-")) {
+    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 10, "test")) {
       Object key = dispatcher.orderingKey(record(0, 0, "k"));
       dispatcher.dispatch(
           key,
