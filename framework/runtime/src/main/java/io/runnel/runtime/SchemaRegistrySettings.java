@@ -17,6 +17,7 @@ public class SchemaRegistrySettings {
   private String basicAuthUserInfo;
   private boolean autoRegisterSchemas = true;
   private Duration requestTimeout = Duration.ofSeconds(10);
+  private Duration unreachableWait = Duration.ofSeconds(60);
 
   /** {@code runnel.schema-registry.url}: required; several URLs may be comma-separated. */
   public String getUrl() {
@@ -60,6 +61,20 @@ public class SchemaRegistrySettings {
     this.requestTimeout = requestTimeout;
   }
 
+  /**
+   * {@code runnel.schema-registry.unreachable-wait}: how long a record whose writer schema is not
+   * known yet waits, asking again, while the registry cannot be reached (no answer, or a 5xx)
+   * before it goes to the dead-letter topic (default 60s; 0 sends it there at once). Only that
+   * record's key waits; records of other keys whose schemas are known go on.
+   */
+  public Duration getUnreachableWait() {
+    return unreachableWait;
+  }
+
+  public void setUnreachableWait(Duration unreachableWait) {
+    this.unreachableWait = unreachableWait;
+  }
+
   /** A client of the configured registry. */
   public SchemaRegistryClient newClient() {
     return new SchemaRegistryClient(url, requestTimeout, basicAuthUserInfo);
@@ -71,6 +86,14 @@ public class SchemaRegistrySettings {
       throw new ConfigurationException(
           "runnel.schema-registry.url is not set: give the schema registry's URL, e.g. http://localhost:8081 "
               + "(in application.yml or as RUNNEL_SCHEMA_REGISTRY_URL)");
+    }
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new ConfigurationException(
+          "runnel.schema-registry.request-timeout must be positive, was " + requestTimeout);
+    }
+    if (unreachableWait == null || unreachableWait.isNegative()) {
+      throw new ConfigurationException(
+          "runnel.schema-registry.unreachable-wait must not be negative, was " + unreachableWait);
     }
     for (String one : url.split(",")) {
       try {

@@ -103,7 +103,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       RecordProcessor processor =
           new RecordProcessor(
               function,
-              new RecordDecoder(client, function.eventType()),
+              new RecordDecoder(client, function.eventType(), registry.getUnreachableWait()),
               beans.getBean(function.bean()),
               output,
               transactions != null

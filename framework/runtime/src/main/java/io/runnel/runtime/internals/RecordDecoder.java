@@ -1,32 +1,76 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.serde.AvroDeserializer;
+import java.time.Duration;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Turns a record's value bytes into the function's event type, or says why it cannot. */
+/**
+ * Turns a record's value bytes into the function's event type, or says why it cannot. While the
+ * registry cannot be reached for a writer schema not known yet, it asks again for a bounded time: a
+ * registry restart should not send every record of a new schema to the dead-letter topic.
+ */
 final class RecordDecoder {
 
-  private final AvroDeserializer deserializer;
+  private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
 
-  RecordDecoder(SchemaRegistryClient registry, Class<?> eventType) {
+  private final AvroDeserializer deserializer;
+  private final long unreachableWaitNanos;
+
+  RecordDecoder(SchemaRegistryClient registry, Class<?> eventType, Duration unreachableWait) {
     this.deserializer =
         eventType == GenericRecord.class
             ? new AvroDeserializer(registry, null, false)
             : AvroDeserializer.forSpecificClass(registry, eventType);
+    this.unreachableWaitNanos = unreachableWait.toNanos();
   }
 
   /**
    * @throws SerializationException when the value is null, not in the wire format, of an unknown
-   *     schema, or not readable as the event type
+   *     schema, not readable as the event type, or its schema could not be fetched within the
+   *     unreachable wait
+   * @throws InterruptedException when interrupted while waiting for the registry
    */
-  Object decode(ConsumerRecord<byte[], byte[]> record) {
+  Object decode(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
     if (record.value() == null) {
       throw new SerializationException(
           "The record has a null value (a tombstone) where an event is required");
     }
-    return deserializer.deserialize(record.topic(), record.value());
+    long deadline = System.nanoTime() + unreachableWaitNanos;
+    long backoffMs = FIRST_BACKOFF_MS;
+    while (true) {
+      try {
+        return deserializer.deserialize(record.topic(), record.value());
+      } catch (SerializationException e) {
+        if (!registryUnreachable(e) || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        if (backoffMs == FIRST_BACKOFF_MS) {
+          LOG.warn(
+              "{}-{}@{}: the schema registry cannot be reached ({}); asking again for up to {} s",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.getMessage(),
+              unreachableWaitNanos / 1_000_000_000);
+        }
+        Thread.sleep(Math.min(backoffMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** No registry answered, or one answered with a server error: worth asking again. */
+  private static boolean registryUnreachable(SerializationException e) {
+    return e.getCause() instanceof SchemaRegistryException registry
+        && (registry.errorCode() == SchemaRegistryException.UNREACHABLE
+            || registry.httpStatus() >= 500);
   }
 }

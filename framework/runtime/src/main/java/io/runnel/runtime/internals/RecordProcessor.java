@@ -74,6 +74,9 @@ final class RecordProcessor implements RecordWork.Redo {
     Object event;
     try {
       event = decoder.decode(work.record());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return; // shutting down: left unfinished, handled again after a restart
     } catch (RuntimeException e) {
       deadLetters.publish(function, work, Stage.DECODE, e, 0);
       work.handled();
@@ -104,6 +107,9 @@ final class RecordProcessor implements RecordWork.Redo {
       try {
         events.add(decoder.decode(work.record()));
         decoded.add(work);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // shutting down: the batch is left unfinished and handled again after a restart
       } catch (RuntimeException e) {
         deadLetters.publish(function, work, Stage.DECODE, e, 0);
         work.handled();

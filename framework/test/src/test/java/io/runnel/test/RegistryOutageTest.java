@@ -1,0 +1,126 @@
+package io.runnel.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Requires;
+import io.runnel.examples.iot.SensorReading;
+import io.runnel.function.EventFunction;
+import io.runnel.registry.server.DevSchemaRegistry;
+import jakarta.inject.Singleton;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The function's registry stops answering: a record of a writer schema the function has not seen
+ * waits for it (runnel.schema-registry.unreachable-wait), then goes to the dead-letter topic with
+ * the reason, while records of known schemas flow; an outage shorter than the wait loses nothing.
+ * The function's registry is a second dev registry on the shared broker (so it knows every schema
+ * the test registers), stopped and started on the same port.
+ */
+@RunnelTest(startContext = false)
+class RegistryOutageTest {
+
+  static final String TOPIC = "outage.readings";
+
+  @Singleton
+  @Requires(property = "runnel.test.suite", value = "registry-outage")
+  static class OutageFunction {
+    final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+    @EventFunction(name = "outage", topics = TOPIC)
+    void handle(SensorReading reading) {
+      handled.add(reading.getDeviceId());
+    }
+  }
+
+  /** SensorReading with one more optional field: a new writer schema the function can read. */
+  static GenericRecord evolved(String device, String extraField) {
+    Schema base = SensorReading.getClassSchema();
+    String json =
+        base.toString()
+            .replaceFirst(
+                "\\]\\}$",
+                ",{\"name\":\""
+                    + extraField
+                    + "\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
+    GenericRecord record = new GenericData.Record(new Schema.Parser().parse(json));
+    record.put("deviceId", device);
+    record.put("timestamp", Instant.now().toEpochMilli());
+    record.put("temperatureC", 20.0);
+    record.put(extraField, "x");
+    return record;
+  }
+
+  static SensorReading reading(String device) {
+    return SensorReading.newBuilder()
+        .setDeviceId(device)
+        .setTimestamp(Instant.now())
+        .setTemperatureC(20.0)
+        .build();
+  }
+
+  @Test
+  void aRecordWaitsForTheRegistryThenIsDeadLetteredWhileKnownSchemasFlow(RunnelTestKit kit)
+      throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    DevSchemaRegistry registry = DevSchemaRegistry.start(kit.bootstrapServers(), port);
+    ApplicationContext context =
+        ApplicationContext.builder()
+            .environments("test")
+            .properties(
+                Map.of(
+                    "runnel.test.suite",
+                    "registry-outage",
+                    "runnel.kafka.bootstrap-servers",
+                    kit.bootstrapServers(),
+                    "runnel.schema-registry.url",
+                    registry.url(),
+                    "runnel.schema-registry.unreachable-wait",
+                    "8s"))
+            .start();
+    try {
+      OutageFunction function = context.getBean(OutageFunction.class);
+      kit.send(TOPIC, "known", reading("known"));
+      FunctionRuntimeTest.awaitUntil(() -> function.handled.contains("known"));
+
+      registry.close();
+      long sent = System.nanoTime();
+      kit.send(TOPIC, "new-schema", evolved("new-schema", "firmware"));
+      kit.send(TOPIC, "flows", reading("flows"));
+      FunctionRuntimeTest.awaitUntil(() -> function.handled.contains("flows"));
+      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(8));
+
+      ReceivedRecord dead = kit.awaitRecords(TOPIC + ".dlq", 1, r -> true).get(0);
+      assertThat(Duration.ofNanos(System.nanoTime() - sent))
+          .as("waited for the registry first")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(8));
+      assertThat(dead.key()).isEqualTo("new-schema");
+      assertThat(dead.header("runnel.error.stage")).isEqualTo("decode");
+      assertThat(dead.header("runnel.error.exception.message"))
+          .contains("Schema registry unreachable");
+      assertThat(function.handled).doesNotContain("new-schema");
+
+      // Back within the wait: the record waits and is handled, not dead-lettered.
+      kit.send(TOPIC, "recovers", evolved("recovers", "site"));
+      Thread.sleep(1_500);
+      assertThat(function.handled).doesNotContain("recovers");
+      registry = DevSchemaRegistry.start(kit.bootstrapServers(), port);
+      FunctionRuntimeTest.awaitUntil(() -> function.handled.contains("recovers"));
+    } finally {
+      context.close();
+      registry.close();
+    }
+  }
+}
