@@ -57,6 +57,16 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void negativeRegistryWaitsAreNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.schema-registry.unreachable-wait", "-1s");
+    assertStartFails(properties, "runnel.schema-registry.unreachable-wait must not be negative");
+    properties = valid();
+    properties.put("runnel.schema-registry.request-timeout", "0s");
+    assertStartFails(properties, "runnel.schema-registry.request-timeout must be positive");
+  }
+
+  @Test
   void overrideForAnUnknownFunctionIsNamed() {
     Map<String, Object> properties = valid();
     properties.put("runnel.functions.no-such-function.max-attempts", "2");
