@@ -30,8 +30,12 @@ public final class AvroDeserializer implements Deserializer<Object> {
   private SchemaRegistryClient registry;
   private Schema readerSchema;
   private boolean specific;
+  private volatile Reader last;
   private final SingleFlightCache<Integer, DatumReader<Object>> readersByWriterId =
       new SingleFlightCache<>();
+
+  /** The reader of the last writer schema id seen. */
+  private record Reader(int schemaId, DatumReader<Object> reader) {}
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroDeserializer() {}
@@ -65,7 +69,13 @@ public final class AvroDeserializer implements Deserializer<Object> {
       return null;
     }
     int schemaId = ConfluentWireFormat.schemaId(data);
-    DatumReader<Object> reader = readersByWriterId.get(schemaId, this::readerFor);
+    // A topic's records mostly share one writer schema: its reader is at hand without a lookup.
+    Reader last = this.last;
+    if (last == null || last.schemaId != schemaId) {
+      last = new Reader(schemaId, readersByWriterId.get(schemaId, this::readerFor));
+      this.last = last;
+    }
+    DatumReader<Object> reader = last.reader;
     try {
       return reader.read(
           null,

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -42,7 +42,8 @@ final class OutputProducer implements AutoCloseable {
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final AvroSerializer serializer;
-  private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+  // Lock-free: a thousand handler threads add to it; the hand-over thread waits on it when empty.
+  private final BlockingQueue<Pending> pending = new LinkedTransferQueue<>();
   private final Thread handOver;
 
   /**
