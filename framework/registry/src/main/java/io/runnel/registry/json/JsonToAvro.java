@@ -179,12 +179,7 @@ public final class JsonToAvro {
       }
     }
     if (json.isTextual() && logical instanceof LogicalTypes.TimeMillis) {
-      try {
-        return (int) (LocalTime.parse(json.textValue()).toNanoOfDay() / 1_000_000);
-      } catch (DateTimeParseException e) {
-        throw new InvalidEventException(
-            path, "a time (HH:MM:SS)", "'" + json.textValue() + "' is not a time (HH:MM:SS)");
-      }
+      return (int) (nanoOfDay(json, path) / 1_000_000);
     }
     if (!json.isIntegralNumber() || !json.canConvertToInt()) {
       throw mismatch(path, describe(schema), json);
@@ -210,17 +205,22 @@ public final class JsonToAvro {
           : instant.toEpochMilli();
     }
     if (json.isTextual() && logical instanceof LogicalTypes.TimeMicros) {
-      try {
-        return LocalTime.parse(json.textValue()).toNanoOfDay() / 1_000;
-      } catch (DateTimeParseException e) {
-        throw new InvalidEventException(
-            path, "a time (HH:MM:SS)", "'" + json.textValue() + "' is not a time (HH:MM:SS)");
-      }
+      return nanoOfDay(json, path) / 1_000;
     }
     if (!json.isIntegralNumber() || !json.canConvertToLong()) {
       throw mismatch(path, describe(schema), json);
     }
     return json.longValue();
+  }
+
+  /** A time of day given as text (HH:MM:SS), in nanoseconds since midnight. */
+  private static long nanoOfDay(JsonNode json, String path) {
+    try {
+      return LocalTime.parse(json.textValue()).toNanoOfDay();
+    } catch (DateTimeParseException e) {
+      throw new InvalidEventException(
+          path, "a time (HH:MM:SS)", "'" + json.textValue() + "' is not a time (HH:MM:SS)");
+    }
   }
 
   private static boolean isTimestamp(LogicalType logical) {

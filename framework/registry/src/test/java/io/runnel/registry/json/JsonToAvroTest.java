@@ -80,6 +80,32 @@ class JsonToAvroTest {
   }
 
   @Test
+  void timesOfDayConvertToMillisOrMicrosSinceMidnight() throws Exception {
+    Schema times =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type": "record", "name": "Shift", "namespace": "t", "fields": [
+                  {"name": "start", "type": {"type": "int", "logicalType": "time-millis"}},
+                  {"name": "end", "type": {"type": "long", "logicalType": "time-micros"}}
+                ]}""");
+    GenericRecord shift =
+        JsonToAvro.convert(
+            times, json("{\"start\": \"08:30:00.250\", \"end\": \"17:15:00.000125\"}"));
+    assertThat(shift.get("start")).isEqualTo((8 * 3600 + 30 * 60) * 1_000 + 250);
+    assertThat(shift.get("end")).isEqualTo((17 * 3600 + 15 * 60) * 1_000_000L + 125);
+    assertThatThrownBy(
+            () -> JsonToAvro.convert(times, json("{\"start\": \"8h30\", \"end\": \"17:15\"}")))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("field 'start'")
+        .hasMessageContaining("'8h30' is not a time (HH:MM:SS)");
+    assertThatThrownBy(
+            () -> JsonToAvro.convert(times, json("{\"start\": \"08:30\", \"end\": \"5pm\"}")))
+        .hasMessageContaining("field 'end'")
+        .hasMessageContaining("'5pm' is not a time (HH:MM:SS)");
+  }
+
+  @Test
   void errorsNameTheFieldPathAndWhatWasExpected() {
     assertThatThrownBy(() -> convert(VALID.replace("1234.50", "1234.567")))
         .isInstanceOf(InvalidEventException.class)
