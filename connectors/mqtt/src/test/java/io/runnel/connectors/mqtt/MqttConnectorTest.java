@@ -86,6 +86,18 @@ class MqttConnectorTest {
         .join();
   }
 
+  /**
+   * A device publishes one reading to {@code <prefix>/<deviceId>/telemetry}; it must reach {@code
+   * kafkaTopic} keyed by the device.
+   */
+  static void publishOneAndAwait(
+      RunnelTestKit kit, String clientId, String prefix, String deviceId, String kafkaTopic) {
+    Mqtt5AsyncClient device = device(clientId);
+    publish(device, prefix + "/" + deviceId + "/telemetry", reading(deviceId, 20.0));
+    device.disconnect().join();
+    assertThat(kit.awaitRecords(kafkaTopic, 1, r -> true, WAIT).get(0).key()).isEqualTo(deviceId);
+  }
+
   static String reading(String device, double temperature) {
     return """
         {"deviceId": "%s", "timestamp": "2026-11-23T10:15:30Z", "temperatureC": %s}"""
@@ -292,10 +304,7 @@ class MqttConnectorTest {
     telemetryRoute(properties, "v3-test", "mq.v3");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
-      Mqtt5AsyncClient device = device("v3-device");
-      publish(device, "v3-test/d-3/telemetry", reading("d-3", 3.0));
-      device.disconnect().join();
-      assertThat(kit.awaitRecords("mq.v3", 1, r -> true, WAIT).get(0).key()).isEqualTo("d-3");
+      publishOneAndAwait(kit, "v3-device", "v3-test", "d-3", "mq.v3");
     }
     Map<String, Object> wrong = connector(kit, "wrong-password");
     wrong.put("runnel.mqtt.username", TestMqttBroker.USER);
@@ -319,10 +328,7 @@ class MqttConnectorTest {
     telemetryRoute(properties, "tls-test", "mq.tls");
     try (ApplicationContext context = ApplicationContext.run(properties)) {
       HealthProbe.await(context, "mqtt", "UP", WAIT);
-      Mqtt5AsyncClient device = device("tls-device");
-      publish(device, "tls-test/d-6/telemetry", reading("d-6", 6.0));
-      device.disconnect().join();
-      assertThat(kit.awaitRecords("mq.tls", 1, r -> true, WAIT).get(0).key()).isEqualTo("d-6");
+      publishOneAndAwait(kit, "tls-device", "tls-test", "d-6", "mq.tls");
     }
     Map<String, Object> untrusted = new HashMap<>(properties);
     untrusted.remove("runnel.mqtt.trust-store");
