@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +18,12 @@ import picocli.CommandLine.Option;
 /**
  * Runs every contender on the same pre-produced data against one in-JVM broker, in rounds
  * (contenders interleaved), and prints a table: events/s of each run, the median's ratio to the
- * workload's baseline, per-key order violations and the heap a run added (post-GC, mid-run).
+ * workload's baseline, CPU time per event, per-key order violations and the heap a run added
+ * (post-GC, mid-run).
+ *
+ * <p>Two warm-up rounds come first: on two cores the JIT is still compiling the broker's and the
+ * clients' paths through the first, and every contender's CPU per event falls by half between the
+ * first and the third run.
  *
  * <p>The heap is measured in the last warm-up run only: measuring it forces a full collection in
  * the middle of the run, a pause as long as a fifth of a short run, so the timed rounds run
@@ -48,13 +54,13 @@ public final class EndToEndBenchmark implements Callable<Integer> {
   @Option(
       names = "--rounds",
       description = "Rounds; contenders alternate within each (default: ${DEFAULT-VALUE}).")
-  int rounds = 2;
+  int rounds = 3;
 
   @Option(
       names = "--warmup-rounds",
       description =
           "Unreported rounds first, so the JIT has compiled every contender's path; the last one measures the heap (default: ${DEFAULT-VALUE}).")
-  int warmupRounds = 1;
+  int warmupRounds = 2;
 
   @Option(names = "--workloads", split = ",", description = "A, B10k, B100 (default: all).")
   List<String> workloads = List.of("A", "B10k", "B100");
@@ -67,7 +73,11 @@ public final class EndToEndBenchmark implements Callable<Integer> {
   List<String> contenderFilter = List.of();
 
   /** One measured run; the heap it added is known only for a run that sampled it. */
-  record Run(double eventsPerSecond, long orderViolations, OptionalLong heapAddedMiB) {}
+  record Run(
+      double eventsPerSecond,
+      double cpuMicrosPerEvent,
+      long orderViolations,
+      OptionalLong heapAddedMiB) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new EndToEndBenchmark()).execute(args));
@@ -115,8 +125,11 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                     : workload.events();
             Run run = measure(cluster, workload, contender, round, target, round == 0);
             System.out.printf(
-                "  %s  %-45s %,12.0f events/s%n",
-                round < 1 ? "warm-up" : "round " + round, contender.name(), run.eventsPerSecond());
+                "  %s  %-45s %,12.0f events/s %8.1f µs CPU/event%n",
+                round < 1 ? "warm-up" : "round " + round,
+                contender.name(),
+                run.eventsPerSecond(),
+                run.cpuMicrosPerEvent());
             if (round >= 1) {
               runs.computeIfAbsent(contender.name(), k -> new ArrayList<>()).add(run);
             } else if (run.heapAddedMiB().isPresent()) {
@@ -153,11 +166,18 @@ public final class EndToEndBenchmark implements Callable<Integer> {
             + "-"
             + System.nanoTime();
     OrderChecker order = new OrderChecker(workload);
-    long idleHeap = postGcHeapMiB();
+    long idleHeap = sampleHeap ? postGcHeapMiB() : 0;
     OptionalLong heapAdded = OptionalLong.empty();
+    long cpuAtFirst = -1;
+    long handledAtFirst = 0;
     try (AutoCloseable running =
         contender.start(workload, cluster, "group-" + id, "out-" + id, order)) {
       while (cluster.committed("group-" + id) < target) {
+        // CPU is counted from the first look that finds an event handled, to leave out start-up.
+        if (cpuAtFirst < 0 && order.handled() > 0) {
+          handledAtFirst = order.handled();
+          cpuAtFirst = processCpuNanos();
+        }
         // Half handled: records are in flight, and a fast run is not over before the next look.
         if (sampleHeap && heapAdded.isEmpty() && order.handled() >= target / 2) {
           heapAdded = OptionalLong.of(postGcHeapMiB() - idleHeap);
@@ -165,8 +185,16 @@ public final class EndToEndBenchmark implements Callable<Integer> {
         Thread.sleep(10);
       }
       long elapsed = System.nanoTime() - order.firstHandledNanos();
-      return new Run(target * 1e9 / elapsed, order.violations(), heapAdded);
+      double cpuMicrosPerEvent =
+          (processCpuNanos() - cpuAtFirst) / 1e3 / Math.max(1, target - handledAtFirst);
+      return new Run(target * 1e9 / elapsed, cpuMicrosPerEvent, order.violations(), heapAdded);
     }
+  }
+
+  /** CPU time of the whole process: the contender, and the broker and registry beside it. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long postGcHeapMiB() {
@@ -176,22 +204,23 @@ public final class EndToEndBenchmark implements Callable<Integer> {
 
   private static void print(
       Workload workload, Map<String, List<Run>> runs, Map<String, OptionalLong> heaps) {
-    double baseline = median(runs.values().iterator().next());
+    double baseline = median(runs.values().iterator().next(), Run::eventsPerSecond);
     System.out.printf(
-        "%n| workload %s | contender | events/s per run | median | ratio to first | order violations | heap added mid-run, warm-up (MiB) |%n",
+        "%n| workload %s | contender | events/s per run | median | ratio to first | CPU µs/event, median (whole process) | order violations | heap added mid-run, warm-up (MiB) |%n",
         workload.name());
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     runs.forEach(
         (name, list) ->
             System.out.printf(
-                "| %s | %s | %s | %,.0f | %.2f× | %d | %s |%n",
+                "| %s | %s | %s | %,.0f | %.2f× | %.1f | %d | %s |%n",
                 workload.name(),
                 name,
                 String.join(
                     ", ",
                     list.stream().map(r -> String.format("%,.0f", r.eventsPerSecond())).toList()),
-                median(list),
-                median(list) / baseline,
+                median(list, Run::eventsPerSecond),
+                median(list, Run::eventsPerSecond) / baseline,
+                median(list, Run::cpuMicrosPerEvent),
                 list.stream().mapToLong(Run::orderViolations).sum(),
                 heaps.getOrDefault(name, OptionalLong.empty()).stream()
                     .mapToObj(String::valueOf)
@@ -200,8 +229,8 @@ public final class EndToEndBenchmark implements Callable<Integer> {
     System.out.println();
   }
 
-  private static double median(List<Run> runs) {
-    double[] rates = runs.stream().mapToDouble(Run::eventsPerSecond).sorted().toArray();
+  private static double median(List<Run> runs, ToDoubleFunction<Run> measure) {
+    double[] rates = runs.stream().mapToDouble(measure).sorted().toArray();
     return rates.length % 2 == 1
         ? rates[rates.length / 2]
         : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;

@@ -41,6 +41,12 @@ final class ConsumerLoop implements Runnable {
    */
   private static final Duration BUSY_POLL_TIMEOUT = Duration.ofMillis(10);
 
+  /**
+   * While paused, the loop looks at the finished records often: handlers drain a full buffer in
+   * tens of milliseconds, and resuming a poll timeout late leaves them idle until the next fetch.
+   */
+  private static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(1);
+
   private final FunctionDefinition function;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final RecordProcessor processor;
@@ -75,7 +81,8 @@ final class ConsumerLoop implements Runnable {
       consumer.subscribe(function.subscribedTopics(), new Rebalances());
       while (running) {
         ConsumerRecords<byte[], byte[]> records =
-            consumer.poll(buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
+            consumer.poll(
+                paused ? PAUSED_POLL_TIMEOUT : buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
         take(records);
         applyBackpressure();
         // Commit at the interval, and at once when a burst is done (the input is quiet and every
