@@ -2,6 +2,10 @@ package io.runnel.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
 import io.runnel.examples.iot.SensorReading;
@@ -11,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,13 +23,15 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The function's registry stops answering: a record of a writer schema the function has not seen
  * waits for it (runnel.schema-registry.unreachable-wait), then goes to the dead-letter topic with
  * the reason, while records of known schemas flow; an outage shorter than the wait loses nothing.
  * The function's registry is a second dev registry on the shared broker (so it knows every schema
- * the test registers), stopped and started on the same port.
+ * the test registers), stopped and started on the same port. The wait is logged once as it starts
+ * and once as it ends, not per record.
  */
 @RunnelTest(startContext = false)
 class RegistryOutageTest {
@@ -75,6 +82,11 @@ class RegistryOutageTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
+    Logger decoderLog =
+        (Logger) LoggerFactory.getLogger("io.runnel.runtime.internals.RecordDecoder");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    decoderLog.addAppender(logged);
     DevSchemaRegistry registry = DevSchemaRegistry.start(kit.bootstrapServers(), port);
     ApplicationContext context =
         ApplicationContext.builder()
@@ -112,13 +124,34 @@ class RegistryOutageTest {
           .contains("Schema registry unreachable");
       assertThat(function.handled).doesNotContain("new-schema");
 
-      // Back within the wait: the record waits and is handled, not dead-lettered.
-      kit.send(TOPIC, "recovers", evolved("recovers", "site"));
+      // Back within the wait: the records wait and are handled, not dead-lettered.
+      for (int i = 0; i < 5; i++) {
+        kit.send(TOPIC, "recovers-" + i, evolved("recovers-" + i, "site"));
+      }
       Thread.sleep(1_500);
-      assertThat(function.handled).doesNotContain("recovers");
+      assertThat(function.handled).noneMatch(device -> device.startsWith("recovers"));
       registry = DevSchemaRegistry.start(kit.bootstrapServers(), port);
-      FunctionRuntimeTest.awaitUntil(() -> function.handled.contains("recovers"));
+      FunctionRuntimeTest.awaitUntil(
+          () -> function.handled.stream().filter(d -> d.startsWith("recovers")).count() == 5);
+
+      // One warning as records start waiting, one note when none waits any more: not one each.
+      List<ILoggingEvent> events;
+      synchronized (logged) {
+        events = List.copyOf(logged.list);
+      }
+      assertThat(events)
+          .filteredOn(e -> e.getLevel() == Level.WARN)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .hasSize(2)
+          .allMatch(message -> message.contains("the schema registry cannot be reached"));
+      assertThat(events)
+          .filteredOn(e -> e.getLevel() == Level.INFO)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "No record waits for the schema registry any more",
+              "No record waits for the schema registry any more");
     } finally {
+      decoderLog.detachAppender(logged);
       context.close();
       registry.close();
     }

@@ -4,6 +4,7 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.serde.AvroDeserializer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -23,6 +24,8 @@ final class RecordDecoder {
 
   private final AvroDeserializer deserializer;
   private final long unreachableWaitNanos;
+  // Records now waiting for the registry.
+  private final AtomicInteger waiting = new AtomicInteger();
 
   RecordDecoder(SchemaRegistryClient registry, Class<?> eventType, Duration unreachableWait) {
     this.deserializer =
@@ -45,25 +48,51 @@ final class RecordDecoder {
     }
     long deadline = System.nanoTime() + unreachableWaitNanos;
     long backoffMs = FIRST_BACKOFF_MS;
-    while (true) {
-      try {
-        return deserializer.deserialize(record.topic(), record.value());
-      } catch (SerializationException e) {
-        if (!registryUnreachable(e) || System.nanoTime() - deadline >= 0) {
-          throw e;
+    boolean waited = false;
+    try {
+      while (true) {
+        try {
+          return deserializer.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+          if (!registryUnreachable(e) || System.nanoTime() - deadline >= 0) {
+            throw e;
+          }
+          if (!waited) {
+            waited = true;
+            logWaiting(record, e);
+          }
+          Thread.sleep(
+              Math.min(backoffMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+          backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
-        if (backoffMs == FIRST_BACKOFF_MS) {
-          LOG.warn(
-              "{}-{}@{}: the schema registry cannot be reached ({}); asking again for up to {} s",
-              record.topic(),
-              record.partition(),
-              record.offset(),
-              e.getMessage(),
-              unreachableWaitNanos / 1_000_000_000);
-        }
-        Thread.sleep(Math.min(backoffMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       }
+    } finally {
+      // Decoded, dead-lettered or interrupted: either way it no longer waits.
+      if (waited && waiting.decrementAndGet() == 0) {
+        LOG.info("No record waits for the schema registry any more");
+      }
+    }
+  }
+
+  /**
+   * One warning when records start waiting, not one per record: an outage holds up every record of
+   * a new schema, thousands of them.
+   */
+  private void logWaiting(ConsumerRecord<byte[], byte[]> record, SerializationException e) {
+    if (waiting.getAndIncrement() == 0) {
+      LOG.warn(
+          "{}-{}@{}: the schema registry cannot be reached ({}); records of schemas not fetched yet wait for it, each for up to {} s",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage(),
+          unreachableWaitNanos / 1_000_000_000);
+    } else {
+      LOG.debug(
+          "{}-{}@{} waits for the schema registry",
+          record.topic(),
+          record.partition(),
+          record.offset());
     }
   }
 
