@@ -56,7 +56,10 @@ public @interface EventFunction {
   /** Which records may run concurrently: by default those with different keys. */
   Ordering ordering() default Ordering.KEY;
 
-  /** How many invocations of this function may run at once in one instance. */
+  /**
+   * How many invocations of this function may run at once in one instance. A record waiting for its
+   * retry backoff, or for an unreachable schema registry, does not count.
+   */
   int maxConcurrency() default 1000;
 
   /**

@@ -125,4 +125,25 @@ final class EngineTestFunctions {
       handledAtMillis.put(device, System.currentTimeMillis());
     }
   }
+
+  @Singleton
+  @Requires(property = "runnel.test.suite", value = "engine")
+  static class BackingOffFunction {
+    final Map<String, Long> handledAtMillis = new ConcurrentHashMap<>();
+    final AtomicInteger failures = new AtomicInteger();
+
+    @EventFunction(
+        name = "backing-off",
+        topics = "eng.backoff",
+        maxConcurrency = 1,
+        maxAttempts = 2,
+        retryBackoffMs = 3_000,
+        retryJitter = 0)
+    void handle(SensorReading reading) {
+      if (reading.getDeviceId().equals("fails-once") && failures.getAndIncrement() == 0) {
+        throw new IllegalStateException("first call fails");
+      }
+      handledAtMillis.put(reading.getDeviceId(), System.currentTimeMillis());
+    }
+  }
 }

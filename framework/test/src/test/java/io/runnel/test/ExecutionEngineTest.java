@@ -81,6 +81,22 @@ class ExecutionEngineTest {
   }
 
   @Test
+  void aRecordBackingOffBeforeItsRetryDoesNotHoldTheConcurrencyPermit(
+      RunnelTestKit kit, ApplicationContext context) {
+    EngineTestFunctions.BackingOffFunction function =
+        context.getBean(EngineTestFunctions.BackingOffFunction.class);
+    kit.send("eng.backoff", "fails-once", reading("fails-once", 1));
+    FunctionRuntimeTest.awaitUntil(() -> function.failures.get() == 1);
+    long failed = System.currentTimeMillis();
+    kit.send("eng.backoff", "other", reading("other", 2));
+    // maxConcurrency = 1: while the first record waits its 3 s backoff, the other key runs.
+    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("other"));
+    assertThat(function.handledAtMillis.get("other") - failed).isLessThan(2_500);
+    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("fails-once"));
+    assertThat(function.handledAtMillis.get("fails-once") - failed).isGreaterThanOrEqualTo(2_900);
+  }
+
+  @Test
   void failedRecordsMoveThroughRetryTopicsWithoutHoldingTheirPartition(
       RunnelTestKit kit, ApplicationContext context) {
     EngineTestFunctions.RetryingFunction function =

@@ -100,7 +100,10 @@ class RegistryOutageTest {
                     "runnel.schema-registry.url",
                     registry.url(),
                     "runnel.schema-registry.unreachable-wait",
-                    "8s"))
+                    "8s",
+                    // One at a time: a record waiting for the registry must not hold the permit.
+                    "runnel.functions.outage.max-concurrency",
+                    "1"))
             .start();
     try {
       OutageFunction function = context.getBean(OutageFunction.class);

@@ -103,7 +103,11 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       RecordProcessor processor =
           new RecordProcessor(
               function,
-              new RecordDecoder(client, function.eventType(), registry.getUnreachableWait()),
+              new RecordDecoder(
+                  client,
+                  function.eventType(),
+                  registry.getUnreachableWait(),
+                  dispatcher::sleepWithoutPermit),
               beans.getBean(function.bean()),
               output,
               transactions != null

@@ -4,8 +4,8 @@ import io.runnel.function.InvocationTimeoutException;
 
 /**
  * Calls a handler until it succeeds or the {@link RetryPolicy} gives up, each attempt under the
- * function's timeout. Retries wait on the record's own virtual thread, so they hold back only the
- * records that must follow it (same key), not other keys.
+ * function's timeout. Retries wait on the record's own virtual thread, without its concurrency
+ * permit, so they hold back only the records that must follow it (same key), not other keys.
  */
 final class Invocation {
 
@@ -25,11 +25,13 @@ final class Invocation {
   private final RetryPolicy retryPolicy;
   private final long timeoutMs;
   private final InvocationWatchdog watchdog;
+  private final Pause backoff;
 
-  Invocation(RetryPolicy retryPolicy, long timeoutMs, InvocationWatchdog watchdog) {
+  Invocation(RetryPolicy retryPolicy, long timeoutMs, InvocationWatchdog watchdog, Pause backoff) {
     this.retryPolicy = retryPolicy;
     this.timeoutMs = timeoutMs;
     this.watchdog = watchdog;
+    this.backoff = backoff;
   }
 
   Outcome run(Attempt attempt) {
@@ -46,7 +48,7 @@ final class Invocation {
         return new Outcome(failure, number, false);
       }
       try {
-        Thread.sleep(retryPolicy.backoffAfter(number));
+        backoff.sleep(retryPolicy.backoffAfter(number));
       } catch (InterruptedException e) {
         return new Outcome(e, number, true);
       }

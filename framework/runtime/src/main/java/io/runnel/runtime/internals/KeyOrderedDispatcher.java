@@ -141,6 +141,19 @@ final class KeyOrderedDispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Sleeps without the calling task's concurrency permit, taking it back before returning (also
+   * when interrupted). Only for tasks this dispatcher runs: they hold a permit.
+   */
+  void sleepWithoutPermit(long millis) throws InterruptedException {
+    permits.release();
+    try {
+      Thread.sleep(millis);
+    } finally {
+      permits.acquireUninterruptibly();
+    }
+  }
+
   /** Keys with tasks running or waiting. */
   int keysInFlight() {
     return lanes.size();

@@ -27,12 +27,16 @@ final class RecordDecoder {
   // Records now waiting for the registry.
   private final AtomicInteger waiting = new AtomicInteger();
 
-  RecordDecoder(SchemaRegistryClient registry, Class<?> eventType, Duration unreachableWait) {
+  private final Pause pause;
+
+  RecordDecoder(
+      SchemaRegistryClient registry, Class<?> eventType, Duration unreachableWait, Pause pause) {
     this.deserializer =
         eventType == GenericRecord.class
             ? new AvroDeserializer(registry, null, false)
             : AvroDeserializer.forSpecificClass(registry, eventType);
     this.unreachableWaitNanos = unreachableWait.toNanos();
+    this.pause = pause;
   }
 
   /**
@@ -61,8 +65,7 @@ final class RecordDecoder {
             waited = true;
             logWaiting(record, e);
           }
-          Thread.sleep(
-              Math.min(backoffMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+          pause.sleep(Math.min(backoffMs, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
           backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
       }

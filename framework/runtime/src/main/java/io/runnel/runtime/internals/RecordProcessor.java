@@ -38,7 +38,9 @@ final class RecordProcessor implements RecordWork.Redo {
     this.bean = bean;
     this.producer = producer;
     this.deadLetters = deadLetters;
-    this.invocation = new Invocation(function.retryPolicy(), function.timeoutMs(), watchdog);
+    this.invocation =
+        new Invocation(
+            function.retryPolicy(), function.timeoutMs(), watchdog, dispatcher::sleepWithoutPermit);
     this.dispatcher = dispatcher;
   }
 

@@ -29,7 +29,8 @@ class InvocationTest {
 
   @Test
   void succeedsOnALaterAttempt() {
-    Invocation invocation = new Invocation(policy(3, List.of(), List.of()), 0, watchdog);
+    Invocation invocation =
+        new Invocation(policy(3, List.of(), List.of()), 0, watchdog, Thread::sleep);
     Invocation.Outcome outcome =
         invocation.run(
             () -> {
@@ -44,7 +45,7 @@ class InvocationTest {
   @Test
   void givesUpAfterMaxAttemptsWithTheLastFailure() {
     Invocation.Outcome outcome =
-        new Invocation(policy(4, List.of(), List.of()), 0, watchdog)
+        new Invocation(policy(4, List.of(), List.of()), 0, watchdog, Thread::sleep)
             .run(
                 () -> {
                   throw new IllegalStateException("attempt " + calls.incrementAndGet());
@@ -57,7 +58,11 @@ class InvocationTest {
   @Test
   void noRetryOnFailsAtOnceAndRetryOnLimitsWhatIsRetried() {
     Invocation noRetry =
-        new Invocation(policy(5, List.of(), List.of(IllegalArgumentException.class)), 0, watchdog);
+        new Invocation(
+            policy(5, List.of(), List.of(IllegalArgumentException.class)),
+            0,
+            watchdog,
+            Thread::sleep);
     assertThat(
             noRetry
                 .run(
@@ -69,7 +74,8 @@ class InvocationTest {
         .isEqualTo(1);
 
     Invocation onlyIo =
-        new Invocation(policy(5, List.of(UncheckedIOException.class), List.of()), 0, watchdog);
+        new Invocation(
+            policy(5, List.of(UncheckedIOException.class), List.of()), 0, watchdog, Thread::sleep);
     assertThat(
             onlyIo
                 .run(
@@ -90,7 +96,8 @@ class InvocationTest {
 
   @Test
   void aHangingAttemptIsInterruptedAtItsTimeout() {
-    Invocation invocation = new Invocation(policy(2, List.of(), List.of()), 50, watchdog);
+    Invocation invocation =
+        new Invocation(policy(2, List.of(), List.of()), 50, watchdog, Thread::sleep);
     long start = System.nanoTime();
     Invocation.Outcome outcome = invocation.run(() -> Thread.sleep(60_000));
     long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -107,7 +114,8 @@ class InvocationTest {
 
   @Test
   void aFastAttemptIsNeverInterrupted() throws Exception {
-    Invocation invocation = new Invocation(policy(1, List.of(), List.of()), 20, watchdog);
+    Invocation invocation =
+        new Invocation(policy(1, List.of(), List.of()), 20, watchdog, Thread::sleep);
     for (int i = 0; i < 200; i++) {
       assertThat(invocation.run(() -> {}).succeeded()).isTrue();
     }

@@ -20,6 +20,14 @@ class KeyOrderedDispatcherTest {
         "t", partition, offset, key == null ? null : key.getBytes(), new byte[0]);
   }
 
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /**
    * Dispatches {@code keys x perKey} records whose tasks sleep a little, and records what ran when.
    */
@@ -40,11 +48,7 @@ class KeyOrderedDispatcherTest {
                 dispatcher.orderingKey(record),
                 () -> {
                   maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-                  try {
-                    Thread.sleep(1);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
+                  sleep(1);
                   offsetsByKey
                       .computeIfAbsent(new String(record.key()), x -> new CopyOnWriteArrayList<>())
                       .add(record.offset());
@@ -119,5 +123,55 @@ class KeyOrderedDispatcherTest {
       assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(ran).containsExactly(1, 2);
+  }
+
+  @Test
+  void aTaskSleepingWithoutItsPermitLetsAnotherKeyRunAndTakesThePermitBack() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 1, "test")) {
+      CountDownLatch sleeping = new CountDownLatch(1);
+      CountDownLatch otherRan = new CountDownLatch(1);
+      CountDownLatch bothDone = new CountDownLatch(2);
+      dispatcher.dispatch(
+          dispatcher.orderingKey(record(0, 0, "waits")),
+          () -> {
+            sleeping.countDown();
+            try {
+              dispatcher.sleepWithoutPermit(2_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ran.add("waits");
+            bothDone.countDown();
+          });
+      assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+      dispatcher.dispatch(
+          dispatcher.orderingKey(record(0, 1, "other")),
+          () -> {
+            ran.add("other");
+            otherRan.countDown();
+            bothDone.countDown();
+          });
+      // With the only permit held through the sleep, "other" would wait the whole 2 s.
+      assertThat(otherRan.await(1, TimeUnit.SECONDS)).isTrue();
+      assertThat(bothDone.await(5, TimeUnit.SECONDS)).isTrue();
+      // The permit came back, once: two more keys still run one at a time.
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger maxRunning = new AtomicInteger();
+      CountDownLatch twoMore = new CountDownLatch(2);
+      for (String key : List.of("a", "b")) {
+        dispatcher.dispatch(
+            dispatcher.orderingKey(record(0, 2, key)),
+            () -> {
+              maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              sleep(100);
+              running.decrementAndGet();
+              twoMore.countDown();
+            });
+      }
+      assertThat(twoMore.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(maxRunning.get()).isEqualTo(1);
+    }
+    assertThat(ran).containsExactly("other", "waits");
   }
 }
