@@ -124,6 +124,43 @@ class ScheduleTriggerTest {
   }
 
   @Test
+  void withoutAutoRegistrationTicksWaitForTheirSchemaToBeRegistered(RunnelTestKit kit)
+      throws Exception {
+    String topic = "unregistered.ticks";
+    Map<String, Object> settings =
+        Map.of(
+            "runnel.runtime.enabled", "false",
+            "runnel.schema-registry.auto-register-schemas", "false",
+            "runnel.scheduler.group", "unregistered-test",
+            "runnel.scheduler.state-topic", "unregistered-test-state",
+            "runnel.scheduler.retry-backoff", "200ms",
+            "runnel.schedules.unregistered.fixed-rate", "1s",
+            "runnel.schedules.unregistered.topic", topic);
+    try (ApplicationContext context = start(kit, settings)) {
+      // Nothing under the subject: the scheduler says why, and publishes nothing.
+      awaitHealth(context, HealthStatus.DOWN);
+      assertThat(((Map<?, ?>) HealthProbe.read(context, "scheduler").getDetails()).get("reason"))
+          .asString()
+          .contains("under subject " + topic + "-value");
+      assertThat(kit.registry().getSubjects()).doesNotContain(topic + "-value");
+
+      kit.registry().register(topic + "-value", ScheduleTick.getClassSchema());
+      assertThat(kit.awaitRecords(topic, 1, record -> true)).isNotEmpty();
+      awaitHealth(context, HealthStatus.UP);
+    }
+  }
+
+  private static void awaitHealth(ApplicationContext context, HealthStatus expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!HealthProbe.read(context, "scheduler").getStatus().equals(expected)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(HealthProbe.read(context, "scheduler").getStatus()).isEqualTo(expected);
+  }
+
+  @Test
   void aBadScheduleFailsStartUpNamingTheSetting(RunnelTestKit kit) {
     assertThatThrownBy(
             () ->

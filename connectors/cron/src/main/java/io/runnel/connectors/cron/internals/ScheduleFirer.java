@@ -211,6 +211,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
         new TickPublisher(
             kafka,
             registry.newClient(),
+            registry.isAutoRegisterSchemas(),
             settings.getGroup(),
             settings.getStateTopic(),
             runtime.getInstanceId());

@@ -32,10 +32,16 @@ final class TickPublisher implements AutoCloseable {
   private final String stateTopic;
   private final byte[] instanceId;
 
-  /** Creates the producer and fences the previous one; blocks until Kafka answered. */
+  /**
+   * Creates the producer and fences the previous one; blocks until Kafka answered.
+   *
+   * @param autoRegister whether the tick schema is registered on first use; when false it must be
+   *     registered under each schedule topic's subject, and publishing fails until it is
+   */
   TickPublisher(
       KafkaSettings kafka,
       SchemaRegistryClient registry,
+      boolean autoRegister,
       String transactionalId,
       String stateTopic,
       String instanceId) {
@@ -49,7 +55,8 @@ final class TickPublisher implements AutoCloseable {
       producer.close(Duration.ZERO);
       throw e;
     }
-    this.serializer = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, false);
+    this.serializer =
+        new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, autoRegister, false);
     this.stateTopic = stateTopic;
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
   }
