@@ -138,26 +138,16 @@ class ScheduleTriggerTest {
             "runnel.schedules.unregistered.topic", topic);
     try (ApplicationContext context = start(kit, settings)) {
       // Nothing under the subject: the scheduler says why, and publishes nothing.
-      awaitHealth(context, HealthStatus.DOWN);
-      assertThat(((Map<?, ?>) HealthProbe.read(context, "scheduler").getDetails()).get("reason"))
+      HealthResult down = HealthProbe.await(context, "scheduler", "DOWN", Duration.ofSeconds(30));
+      assertThat(((Map<?, ?>) down.getDetails()).get("reason"))
           .asString()
           .contains("under subject " + topic + "-value");
       assertThat(kit.registry().getSubjects()).doesNotContain(topic + "-value");
 
       kit.registry().register(topic + "-value", ScheduleTick.getClassSchema());
       assertThat(kit.awaitRecords(topic, 1, record -> true)).isNotEmpty();
-      awaitHealth(context, HealthStatus.UP);
+      HealthProbe.await(context, "scheduler", "UP", Duration.ofSeconds(30));
     }
-  }
-
-  private static void awaitHealth(ApplicationContext context, HealthStatus expected)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!HealthProbe.read(context, "scheduler").getStatus().equals(expected)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(HealthProbe.read(context, "scheduler").getStatus()).isEqualTo(expected);
   }
 
   @Test
