@@ -24,10 +24,9 @@ final class RecordDecoder {
 
   private final AvroDeserializer deserializer;
   private final long unreachableWaitNanos;
+  private final Pause pause;
   // Records now waiting for the registry.
   private final AtomicInteger waiting = new AtomicInteger();
-
-  private final Pause pause;
 
   RecordDecoder(
       SchemaRegistryClient registry, Class<?> eventType, Duration unreachableWait, Pause pause) {
