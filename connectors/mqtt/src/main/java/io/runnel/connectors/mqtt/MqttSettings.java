@@ -25,7 +25,7 @@ public class MqttSettings {
   private Duration keepAlive = Duration.ofSeconds(30);
   private Duration reconnectInitialDelay = Duration.ofSeconds(1);
   private Duration reconnectMaxDelay = Duration.ofSeconds(30);
-  private int receiveMaximum = 1000;
+  private int receiveMaximum = 65_535;
   private int maxPayloadSize = 256 * 1024;
   private String deadLetterTopic = "mqtt.dlq";
   private Duration kafkaTimeout = Duration.ofSeconds(30);
@@ -167,7 +167,10 @@ public class MqttSettings {
 
   /**
    * {@code runnel.mqtt.receive-maximum}: the most messages the broker sends before the connector
-   * acknowledged them (MQTT 5; default 1000): bounds the memory a Kafka outage costs.
+   * acknowledged them (MQTT 5; default 65535, the protocol's largest). A lower value bounds the
+   * memory the connector holds (at most this many payloads), but Mosquitto before 2.0.13 (Debian
+   * 12's 2.0.11) overruns it as soon as it queues messages for the session, which makes the client
+   * drop the connection; the connector then reconnects with 65535 (see the README).
    */
   public int getReceiveMaximum() {
     return receiveMaximum;

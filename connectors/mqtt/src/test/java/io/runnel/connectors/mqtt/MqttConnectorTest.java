@@ -26,6 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -46,13 +50,17 @@ class MqttConnectorTest {
   private static final String READING = "io.runnel.examples.iot.SensorReading";
 
   static Map<String, Object> connector(RunnelTestKit kit, String clientId) {
+    return connector(kit, clientId, TestMqttBroker.shared().port());
+  }
+
+  static Map<String, Object> connector(RunnelTestKit kit, String clientId, int mqttPort) {
     Map<String, Object> properties = new HashMap<>();
     properties.put("runnel.kafka.bootstrap-servers", kit.bootstrapServers());
     properties.put("runnel.schema-registry.url", kit.registryUrl());
     properties.put("runnel.runtime.enabled", "false");
     properties.put("runnel.scheduler.enabled", "false");
     properties.put("runnel.mqtt.enabled", "true");
-    properties.put("runnel.mqtt.port", TestMqttBroker.shared().port());
+    properties.put("runnel.mqtt.port", mqttPort);
     properties.put("runnel.mqtt.client-id", clientId);
     return properties;
   }
@@ -65,12 +73,16 @@ class MqttConnectorTest {
   }
 
   static Mqtt5AsyncClient device(String id) {
+    return device(TestMqttBroker.shared().port(), id);
+  }
+
+  static Mqtt5AsyncClient device(int port, String id) {
     Mqtt5AsyncClient client =
         MqttClient.builder()
             .useMqttVersion5()
             .identifier(id)
             .serverHost("127.0.0.1")
-            .serverPort(TestMqttBroker.shared().port())
+            .serverPort(port)
             .buildAsync();
     client.connect().join();
     return client;
@@ -410,7 +422,11 @@ class MqttConnectorTest {
   static final class Devices {
 
     static void publish(String prefix, int devices, int perDevice) {
-      Mqtt5AsyncClient client = device(prefix + "-publisher");
+      publish(TestMqttBroker.shared().port(), prefix, devices, perDevice);
+    }
+
+    static void publish(int port, String prefix, int devices, int perDevice) {
+      Mqtt5AsyncClient client = device(port, prefix + "-publisher");
       List<CompletableFuture<?>> sends = new ArrayList<>();
       for (int sequence = 0; sequence < perDevice; sequence++) {
         for (int device = 0; device < devices; device++) {
@@ -430,6 +446,21 @@ class MqttConnectorTest {
       }
       sends.forEach(CompletableFuture::join);
       client.disconnect().join();
+    }
+
+    /** How many records {@code topic} holds, duplicates included. */
+    static long recordsIn(RunnelTestKit kit, String topic) {
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer())) {
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      }
     }
 
     /** Every (device, sequence) is there; the first time each appears is in sequence order. */

@@ -17,10 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +67,7 @@ class MqttCrashTest {
                       record.key() + "/" + ((GenericRecord) record.value()).get("temperatureC")),
               Duration.ofSeconds(180));
       MqttConnectorTest.Devices.assertCompleteAndOrdered(firstAppearances, DEVICES, PER_DEVICE);
-      long total = recordsIn(kit);
+      long total = MqttConnectorTest.Devices.recordsIn(kit, TOPIC);
       LOG.info(
           "All {} messages in Kafka in order per device; {} delivered twice around the kill",
           firstAppearances.size(),
@@ -82,24 +78,11 @@ class MqttCrashTest {
     }
   }
 
-  /** How many records the (one-partition) topic holds. */
-  private static long recordsIn(RunnelTestKit kit) {
-    TopicPartition partition = new TopicPartition(TOPIC, 0);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      return consumer.endOffsets(List.of(partition)).get(partition);
-    }
-  }
-
-  /** Waits until the connector's log says it is connected (its session is then subscribed). */
+  /** Waits until the connector's log says it is connected and subscribed. */
   private static void awaitSubscribed(Process process, Path log) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (log.toFile().exists() && Files.readString(log).contains("Connected to the MQTT broker")) {
-        Thread.sleep(500); // the SUBSCRIBE follows the CONNACK
         return;
       }
       assertThat(process.isAlive()).as("connector process alive").isTrue();

@@ -28,10 +28,11 @@ final class Mqtt3Link implements MqttLink {
       MqttSettings settings,
       List<String> filters,
       Consumer<InboundMessage> handler,
-      Executor executor) {
+      Executor executor,
+      Listener listener) {
     this.settings = settings;
     this.filters = filters;
-    this.client = builder.addConnectedListener(context -> subscribe()).buildAsync();
+    this.client = builder.addConnectedListener(context -> subscribe(listener)).buildAsync();
     // Registered before connecting, so the messages waiting in the session reach it too.
     client.publishes(
         MqttGlobalPublishFilter.ALL, publish -> handler.accept(inbound(publish)), executor, true);
@@ -48,10 +49,14 @@ final class Mqtt3Link implements MqttLink {
         publish::acknowledge);
   }
 
-  private void subscribe() {
-    for (String filter : filters) {
-      client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
-    }
+  private void subscribe(Listener listener) {
+    MqttLink.whenSubscribed(
+        filters.stream()
+            .map(
+                filter ->
+                    client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send())
+            .toList(),
+        listener);
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -63,6 +64,9 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
   private KafkaProducer<byte[], byte[]> producer;
   private InboundMapper mapper;
   private MqttLink link;
+  private final AtomicLong connections = new AtomicLong();
+  private final List<InboundMessage> abandoned = new ArrayList<>();
+  private volatile boolean linkUp;
   private volatile boolean paused;
   private volatile boolean closed;
   private Duration resumeBackoff;
@@ -140,17 +144,21 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
             new MqttLink.Listener() {
               @Override
               public void connected() {
-                status.become(MqttStatus.State.CONNECTED, null);
-                LOG.info(
-                    "Connected to the MQTT broker {}:{}", settings.getHost(), settings.getPort());
+                linkUp();
               }
 
               @Override
-              public void disconnected(Throwable cause) {
-                if (!paused && !closed) {
-                  status.become(MqttStatus.State.BROKER_UNREACHABLE, String.valueOf(cause));
-                  LOG.warn("Not connected to the MQTT broker, reconnecting: {}", cause.toString());
-                }
+              public void subscribed() {
+                LOG.info(
+                    "Connected to the MQTT broker {}:{}, subscribed",
+                    settings.getHost(),
+                    settings.getPort());
+                ready();
+              }
+
+              @Override
+              public void disconnected(Throwable cause, String protocolError) {
+                linkDown(cause, protocolError);
               }
             });
     connect();
@@ -196,6 +204,56 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
     }
   }
 
+  /** A new connection: what is abandoned from now on waits for this connection to end. */
+  private synchronized void linkUp() {
+    connections.incrementAndGet();
+    linkUp = true;
+  }
+
+  /**
+   * UP once subscribed, except after the broker broke the protocol: then only once this connection
+   * has held for {@code reconnect-max-delay}, so a reconnect loop never shows UP between drops.
+   */
+  private void ready() {
+    long connection = connections.get();
+    if (status.state() != MqttStatus.State.BROKER_PROTOCOL_ERROR) {
+      status.become(MqttStatus.State.CONNECTED, null);
+      return;
+    }
+    resumer.schedule(
+        () -> {
+          if (linkUp && connections.get() == connection) {
+            status.becomeIf(MqttStatus.State.BROKER_PROTOCOL_ERROR, MqttStatus.State.CONNECTED);
+          }
+        },
+        settings.getReconnectMaxDelay().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void linkDown(Throwable cause, String protocolError) {
+    boolean wasUp;
+    synchronized (this) {
+      wasUp = linkUp;
+      linkUp = false;
+      abandoned.forEach(InboundMessage::acknowledge);
+      abandoned.clear();
+    }
+    if (paused || closed) {
+      return;
+    }
+    if (wasUp) {
+      status.dropped(protocolError != null ? protocolError : String.valueOf(cause));
+    }
+    if (protocolError != null) {
+      status.become(MqttStatus.State.BROKER_PROTOCOL_ERROR, protocolError);
+      LOG.warn(
+          "Dropped the MQTT connection, reconnecting: {} ({})", protocolError, cause.toString());
+    } else {
+      status.become(MqttStatus.State.BROKER_UNREACHABLE, String.valueOf(cause));
+      LOG.warn("Not connected to the MQTT broker, reconnecting: {}", cause.toString());
+    }
+  }
+
   MqttStatus.Reading status() {
     return status.read();
   }
@@ -213,8 +271,10 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
 
   /** On the ingest thread, in the broker's order. */
   private void handle(InboundMessage message) {
+    long connection = connections.get();
     if (paused || closed) {
-      return; // not acknowledged: the broker sends it again after the reconnect
+      abandon(message, connection); // the broker sends it again after the reconnect
+      return;
     }
     try {
       ProducerRecord<byte[], byte[]> record = mapper.toRecord(message);
@@ -223,14 +283,33 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
           record,
           (metadata, failure) -> {
             if (failure != null) {
+              abandon(message, connection);
               kafkaFailed(failure);
-            } else if (!paused) {
+            } else {
+              // Stored, so acknowledged even while paused: the client acknowledges in the
+              // broker's order, and an unacknowledged message would hold back all after it.
               message.acknowledge();
               status.published(deadLetter);
             }
           });
     } catch (KafkaException e) {
+      abandon(message, connection);
       kafkaFailed(e);
+    }
+  }
+
+  /**
+   * Gives up on a message Kafka did not store, without the broker learning of it. The client sends
+   * acknowledgements in the broker's order and only on the connection a message came on, so an
+   * abandoned message must be released once its connection is gone (then nothing reaches the
+   * broker, which keeps the message and sends it again), or it would hold back every
+   * acknowledgement after it on all later connections.
+   */
+  private synchronized void abandon(InboundMessage message, long connection) {
+    if (linkUp && connections.get() == connection) {
+      abandoned.add(message);
+    } else {
+      message.acknowledge();
     }
   }
 

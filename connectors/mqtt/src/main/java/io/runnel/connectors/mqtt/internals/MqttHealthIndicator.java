@@ -12,7 +12,8 @@ import org.reactivestreams.Publisher;
 
 /**
  * The connector in {@code /health}: UP while connected to the broker and Kafka, DOWN with the
- * reason while either is unreachable (messages then wait at the MQTT broker).
+ * reason while either is unreachable (messages then wait at the MQTT broker) or while the broker
+ * breaks the protocol and the connection keeps dropping.
  */
 @Singleton
 @Requires(beans = MqttConnector.class)
@@ -31,7 +32,8 @@ final class MqttHealthIndicator implements HealthIndicator {
         switch (reading.state()) {
           case CONNECTED -> HealthStatus.UP;
           case STARTING -> HealthStatus.UNKNOWN;
-          case BROKER_UNREACHABLE, KAFKA_UNREACHABLE, STOPPED -> HealthStatus.DOWN;
+          case BROKER_PROTOCOL_ERROR, BROKER_UNREACHABLE, KAFKA_UNREACHABLE, STOPPED ->
+              HealthStatus.DOWN;
         };
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("state", reading.state().name());
@@ -39,6 +41,10 @@ final class MqttHealthIndicator implements HealthIndicator {
     details.put("published", reading.published());
     details.put("deadLettered", reading.deadLettered());
     details.put("sentToDevices", reading.sentToDevices());
+    details.put("drops", reading.drops());
+    if (reading.lastDrop() != null) {
+      details.put("lastDrop", reading.lastDrop());
+    }
     if (reading.reason() != null) {
       details.put("reason", reading.reason());
     }

@@ -3,7 +3,12 @@ package io.runnel.connectors.mqtt.internals;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedListener;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.runnel.connectors.mqtt.MqttSettings;
 import java.io.IOException;
@@ -18,6 +23,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection to the MQTT broker, for either protocol version: a persistent session (no clean
@@ -26,11 +33,21 @@ import javax.net.ssl.TrustManagerFactory;
  */
 interface MqttLink extends AutoCloseable {
 
+  Logger LOG = LoggerFactory.getLogger(MqttLink.class);
+
   /** What happens to the connection, for the status and the logs. */
   interface Listener {
+    /** A connection is up (CONNACK); messages waiting in the session may arrive from now on. */
     void connected();
 
-    void disconnected(Throwable cause);
+    /** The connection's subscriptions are acknowledged: new messages reach the connector. */
+    void subscribed();
+
+    /**
+     * The connection ended or a connect failed; {@code protocolError} says how the broker broke the
+     * protocol when that is why the client closed it, else null.
+     */
+    void disconnected(Throwable cause, String protocolError);
   }
 
   /** Connects (the client keeps retrying with backoff) and subscribes on every connect. */
@@ -58,7 +75,7 @@ interface MqttLink extends AutoCloseable {
       Listener listener) {
     MqttClientConnectedListener onConnected = context -> listener.connected();
     MqttClientDisconnectedListener onDisconnected =
-        context -> listener.disconnected(context.getCause());
+        context -> listener.disconnected(context.getCause(), protocolError(context));
     MqttClientBuilder builder =
         MqttClient.builder()
             .identifier(clientId)
@@ -77,9 +94,50 @@ interface MqttLink extends AutoCloseable {
               : builder.sslConfig().trustManagerFactory(trustManagers(settings)).applySslConfig();
     }
     return switch (settings.getProtocol()) {
-      case V5 -> new Mqtt5Link(builder.useMqttVersion5(), settings, filters, handler, executor);
-      case V3_1_1 -> new Mqtt3Link(builder.useMqttVersion3(), settings, filters, handler, executor);
+      case V5 ->
+          new Mqtt5Link(builder.useMqttVersion5(), settings, filters, handler, executor, listener);
+      case V3_1_1 ->
+          new Mqtt3Link(builder.useMqttVersion3(), settings, filters, handler, executor, listener);
     };
+  }
+
+  /** Tells {@code listener} once every subscription of a connection is acknowledged. */
+  static void whenSubscribed(
+      List<? extends CompletableFuture<?>> subscriptions, Listener listener) {
+    CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (acknowledged, failure) -> {
+              if (failure == null) {
+                listener.subscribed();
+              } else {
+                LOG.warn("The MQTT broker refused a subscription: {}", failure.toString());
+              }
+            });
+  }
+
+  /** Why the client closed the connection on a broker's protocol violation, or null. */
+  static String protocolError(MqttClientDisconnectedContext context) {
+    if (context.getSource() != MqttDisconnectSource.CLIENT) {
+      return null;
+    }
+    if (receiveMaximumExceeded(context)) {
+      return "PROTOCOL_ERROR: receive maximum exceeded by broker";
+    }
+    Throwable cause = context.getCause();
+    if (cause instanceof Mqtt5DisconnectException e
+        && (e.getMqttMessage().getReasonCode() == Mqtt5DisconnectReasonCode.PROTOCOL_ERROR
+            || e.getMqttMessage().getReasonCode() == Mqtt5DisconnectReasonCode.MALFORMED_PACKET)) {
+      return "PROTOCOL_ERROR: " + e.getMessage();
+    }
+    return cause instanceof Mqtt3DisconnectException
+        ? "PROTOCOL_ERROR: " + cause.getMessage()
+        : null;
+  }
+
+  static boolean receiveMaximumExceeded(MqttClientDisconnectedContext context) {
+    return context.getSource() == MqttDisconnectSource.CLIENT
+        && context.getCause() instanceof Mqtt5DisconnectException e
+        && e.getMqttMessage().getReasonCode() == Mqtt5DisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED;
   }
 
   private static TrustManagerFactory trustManagers(MqttSettings settings) {

@@ -9,6 +9,12 @@ final class MqttStatus {
   enum State {
     STARTING,
     CONNECTED,
+    /**
+     * The client dropped the connection because the broker broke the protocol (e.g. sent more than
+     * the receive maximum); stays so after reconnecting until the connection has held for a while,
+     * so a reconnect loop never looks healthy between drops.
+     */
+    BROKER_PROTOCOL_ERROR,
     BROKER_UNREACHABLE,
     KAFKA_UNREACHABLE,
     STOPPED
@@ -20,7 +26,9 @@ final class MqttStatus {
       Instant since,
       long published,
       long deadLettered,
-      long sentToDevices) {}
+      long sentToDevices,
+      long drops,
+      String lastDrop) {}
 
   private volatile State state = State.STARTING;
   private volatile String reason;
@@ -28,12 +36,21 @@ final class MqttStatus {
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong sentToDevices = new AtomicLong();
+  private final AtomicLong drops = new AtomicLong();
+  private volatile String lastDrop;
 
   synchronized void become(State state, String reason) {
     if (this.state != state || reason != null) {
       this.state = state;
       this.reason = reason;
       this.since = Instant.now();
+    }
+  }
+
+  /** Becomes {@code next} only if the state is still {@code expected} (a timer's late check). */
+  synchronized void becomeIf(State expected, State next) {
+    if (state == expected) {
+      become(next, null);
     }
   }
 
@@ -49,10 +66,23 @@ final class MqttStatus {
     sentToDevices.addAndGet(count);
   }
 
+  /** A connection to the broker ended while the connector meant to stay connected. */
+  void dropped(String why) {
+    drops.incrementAndGet();
+    lastDrop = Instant.now() + " " + why;
+  }
+
   Reading read() {
     synchronized (this) {
       return new Reading(
-          state, reason, since, published.get(), deadLettered.get(), sentToDevices.get());
+          state,
+          reason,
+          since,
+          published.get(),
+          deadLettered.get(),
+          sentToDevices.get(),
+          drops.get(),
+          lastDrop);
     }
   }
 }
