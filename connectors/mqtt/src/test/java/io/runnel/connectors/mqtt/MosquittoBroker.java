@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,8 @@ final class MosquittoBroker implements AutoCloseable {
                             + "); the build installs it with connectors/mqtt/src/test/mosquitto/"
                             + "install.sh, or run: apt-get install mosquitto"));
     try {
-      Path folder = Files.createTempDirectory("mosquitto");
+      // Mosquitto started as root runs as the user "mosquitto": it must write the log and data.
+      Path folder = writableByAll(Files.createTempDirectory("mosquitto"));
       int port;
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
@@ -72,13 +74,17 @@ final class MosquittoBroker implements AutoCloseable {
         Files.readString(Path.of("..", "..", "deploy", "mosquitto", "mosquitto.conf"))
             .replace("/mosquitto/data/", folder.resolve("data") + "/")
             .replace("listener 1883", "listener " + port + " 127.0.0.1");
-    Files.createDirectories(folder.resolve("data"));
+    writableByAll(Files.createDirectories(folder.resolve("data")));
     String logging =
         "log_dest file "
             + folder.resolve("mosquitto.log")
             + "\n"
             + (traced ? "log_type all\n" : "log_type error\nlog_type warning\nlog_type notice\n");
     return shipped + "\n" + logging;
+  }
+
+  private static Path writableByAll(Path folder) throws IOException {
+    return Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
   }
 
   private void awaitListening() {
