@@ -88,7 +88,7 @@ final class RecordProcessor {
         work.record().partition(),
         work.offset(),
         sendFailure.toString());
-    submit(work);
+    submitPolled(List.of(work)); // a batch function's record, again as a batch (of one)
   }
 
   private void process(RecordWork work) {

@@ -17,6 +17,8 @@ class AsyncOffsetCommitsTest {
   static final TopicPartition P1 = new TopicPartition("t", 1);
 
   final PartitionOffsets offsets = new PartitionOffsets("f", Duration.ZERO);
+  final CommitRecordingConsumer consumer = new CommitRecordingConsumer();
+  final AsyncOffsetCommits commits = new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO);
 
   RecordWork take(TopicPartition partition, long offset) {
     RecordWork work =
@@ -29,8 +31,6 @@ class AsyncOffsetCommitsTest {
 
   @Test
   void eachPartitionCommitsItsFinishedPrefixOnly() {
-    CommitRecordingConsumer consumer = new CommitRecordingConsumer();
-    AsyncOffsetCommits commits = new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO);
     take(P0, 0).handled();
     take(P0, 1);
     take(P0, 2).handled();
@@ -46,8 +46,6 @@ class AsyncOffsetCommitsTest {
 
   @Test
   void onRevokeOnlyTheRevokedPartitionsAreCommitted() {
-    CommitRecordingConsumer consumer = new CommitRecordingConsumer();
-    AsyncOffsetCommits commits = new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO);
     take(P0, 0).handled();
     take(P1, 0).handled();
 
@@ -59,7 +57,7 @@ class AsyncOffsetCommitsTest {
 
   @Test
   void theLastCommitWaitsOutARebalanceInProgress() {
-    CommitRecordingConsumer consumer =
+    CommitRecordingConsumer refusingOnce =
         new CommitRecordingConsumer() {
           int refusals = 1;
 
@@ -71,22 +69,19 @@ class AsyncOffsetCommitsTest {
             super.commitSync(offsets);
           }
         };
-    consumer.assign(List.of(P0));
-    consumer.updateBeginningOffsets(Map.of(P0, 0L));
-    AsyncOffsetCommits commits =
-        new AsyncOffsetCommits("f", consumer, offsets, Duration.ofMinutes(1));
+    // Polled while the rebalance completes.
+    refusingOnce.assign(List.of(P0));
+    refusingOnce.updateBeginningOffsets(Map.of(P0, 0L));
     take(P0, 0).handled();
     take(P0, 1).handled();
 
-    commits.commitBeforeLeaving();
+    new AsyncOffsetCommits("f", refusingOnce, offsets, Duration.ofMinutes(1)).commitBeforeLeaving();
 
-    assertThat(consumer.lastCommitted(P0)).isEqualTo(2);
+    assertThat(refusingOnce.lastCommitted(P0)).isEqualTo(2);
   }
 
   @Test
   void recordsStillRunningAtShutdownAreNotCommittedPast() {
-    CommitRecordingConsumer consumer = new CommitRecordingConsumer();
-    AsyncOffsetCommits commits = new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO);
     take(P0, 0).handled();
     take(P0, 1);
     take(P0, 2).handled();

@@ -24,12 +24,15 @@ class TransactionalCommitsTest {
       new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
   final TransactionalProducer producer = new TransactionalProducer(kafka, null);
 
+  PartitionOffsets offsets = new PartitionOffsets("f", Duration.ofMinutes(1));
+  TransactionalCommits commits = new TransactionalCommits("f", consumer, offsets, producer);
+
   TransactionalCommitsTest() {
     consumer.assign(List.of(P0));
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
   }
 
-  static RecordWork take(PartitionOffsets offsets, TransactionalCommits commits, long offset) {
+  RecordWork take(long offset) {
     RecordWork work =
         new RecordWork(
             new ConsumerRecord<>(P0.topic(), P0.partition(), offset, null, null),
@@ -38,18 +41,16 @@ class TransactionalCommitsTest {
     return work;
   }
 
-  static void emit(TransactionalProducer producer, RecordWork work) {
+  void emit(RecordWork work) {
     producer.send(new ProducerRecord<>("out", "v".getBytes()), work);
   }
 
   @Test
   void finishedRecordsCommitTheirOutputsAndOffsetsInOneTransaction() {
-    PartitionOffsets offsets = new PartitionOffsets("f", Duration.ofMinutes(1));
-    TransactionalCommits commits = new TransactionalCommits("f", consumer, offsets, producer);
-    RecordWork first = take(offsets, commits, 0);
-    RecordWork second = take(offsets, commits, 1);
-    emit(producer, first);
-    emit(producer, second);
+    RecordWork first = take(0);
+    RecordWork second = take(1);
+    emit(first);
+    emit(second);
     first.handled();
     second.handled();
     kafka.completeNext();
@@ -67,12 +68,10 @@ class TransactionalCommitsTest {
   @Test
   void aLostOutputAbortsTheTransactionAndRewindsToTheLastCommit() {
     consumer.commitSync(Map.of(P0, new OffsetAndMetadata(5)));
-    PartitionOffsets offsets = new PartitionOffsets("f", Duration.ofMinutes(1));
-    TransactionalCommits commits = new TransactionalCommits("f", consumer, offsets, producer);
-    RecordWork kept = take(offsets, commits, 5);
-    RecordWork lost = take(offsets, commits, 6);
-    emit(producer, kept);
-    emit(producer, lost);
+    RecordWork kept = take(5);
+    RecordWork lost = take(6);
+    emit(kept);
+    emit(lost);
     kept.handled();
     lost.handled();
     kafka.completeNext();
@@ -90,11 +89,11 @@ class TransactionalCommitsTest {
 
   @Test
   void recordsStillRunningAtTheDrainTimeoutAbortAndRewindToTheBeginning() {
-    PartitionOffsets offsets = new PartitionOffsets("f", Duration.ZERO);
-    TransactionalCommits commits = new TransactionalCommits("f", consumer, offsets, producer);
+    offsets = new PartitionOffsets("f", Duration.ZERO);
+    commits = new TransactionalCommits("f", consumer, offsets, producer);
     consumer.seek(P0, 3);
-    take(offsets, commits, 3).handled();
-    take(offsets, commits, 4); // still running
+    take(3).handled();
+    take(4); // still running
 
     commits.commit();
 
@@ -105,15 +104,13 @@ class TransactionalCommitsTest {
 
   @Test
   void afterAnAbortTheNextCommitSucceeds() {
-    PartitionOffsets offsets = new PartitionOffsets("f", Duration.ofMinutes(1));
-    TransactionalCommits commits = new TransactionalCommits("f", consumer, offsets, producer);
-    RecordWork lost = take(offsets, commits, 0);
-    emit(producer, lost);
+    RecordWork lost = take(0);
+    emit(lost);
     lost.handled();
     kafka.errorNext(new TimeoutException("not acknowledged"));
     commits.commit();
 
-    take(offsets, commits, 0).handled();
+    take(0).handled();
     commits.commit();
 
     assertThat(kafka.commitCount()).isEqualTo(1);
