@@ -3,37 +3,36 @@ package io.runnel.runtime.internals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer thread of one function: polls, hands each record to the {@link RecordProcessor}
- * (which runs it on a virtual thread in key order), keeps an {@link OffsetTracker} per partition,
- * and commits each partition's finished prefix periodically, on revoke and on shutdown.
+ * The consumer thread of one function: polls, hands the records of each partition to the {@link
+ * Handler} (which runs them on virtual threads in key order), tracks them in {@link
+ * PartitionOffsets}, and asks its {@link CommitStrategy} to commit periodically, on revoke and on
+ * shutdown.
  *
  * <p>When more than {@code maxBufferedRecords} records are held, the assigned partitions are paused
  * (polling goes on, so the consumer stays in its group) and resumed once half are done.
  */
 final class ConsumerLoop implements Runnable {
 
+  /** Where the loop hands the records of one poll of one partition, in offset order. */
+  @FunctionalInterface
+  interface Handler {
+    void submitPolled(List<RecordWork> polled);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   /**
    * While records are in flight the loop wakes up sooner, so a finished burst is committed within
@@ -47,266 +46,107 @@ final class ConsumerLoop implements Runnable {
    */
   private static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(1);
 
-  private final FunctionDefinition function;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final RecordProcessor processor;
+  private final String functionName;
+  private final List<String> topics;
+  private final int maxBufferedRecords;
   private final Duration commitInterval;
-  private final Duration drainTimeout;
-  private final OutputProducer transactions;
-  private final AtomicBoolean transactionFailed = new AtomicBoolean();
-  private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+  private final Consumer<byte[], byte[]> consumer;
+  private final PartitionOffsets offsets;
+  private final CommitStrategy commits;
+  private final Handler handler;
+  private final RecordWork.SendFailures sendFailures;
   private boolean paused;
   private int buffered;
   private long lastCommitNanos = System.nanoTime();
   private volatile boolean running = true;
 
+  /**
+   * @param topics the topics to subscribe to, retry topics included
+   * @param sendFailures what happens to a record whose output was not acknowledged
+   */
   ConsumerLoop(
-      FunctionDefinition function,
-      KafkaConsumer<byte[], byte[]> consumer,
-      RecordProcessor processor,
+      String functionName,
+      List<String> topics,
+      int maxBufferedRecords,
       Duration commitInterval,
-      Duration drainTimeout,
-      OutputProducer transactions) {
-    this.function = function;
-    this.transactions = transactions;
-    this.consumer = consumer;
-    this.processor = processor;
+      Consumer<byte[], byte[]> consumer,
+      PartitionOffsets offsets,
+      CommitStrategy commits,
+      Handler handler,
+      RecordWork.SendFailures sendFailures) {
+    this.functionName = functionName;
+    this.topics = topics;
+    this.maxBufferedRecords = maxBufferedRecords;
     this.commitInterval = commitInterval;
-    this.drainTimeout = drainTimeout;
+    this.consumer = consumer;
+    this.offsets = offsets;
+    this.commits = commits;
+    this.handler = handler;
+    this.sendFailures = sendFailures;
   }
 
   @Override
   public void run() {
     try {
-      consumer.subscribe(function.subscribedTopics(), new Rebalances());
+      subscribe();
       while (running) {
-        ConsumerRecords<byte[], byte[]> records =
-            consumer.poll(
-                paused ? PAUSED_POLL_TIMEOUT : buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
-        take(records);
-        applyBackpressure();
-        // Commit at the interval, and at once when a burst is done (the input is quiet and every
-        // record taken is finished), so its last records do not wait for the interval. Not on
-        // every quiet poll: while records run, that would be a commit every busy poll timeout.
-        if ((records.isEmpty() && buffered == 0)
-            || System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
-          commit(trackers.keySet(), false);
-        }
+        pollOnce();
       }
-      awaitDrained(trackers.keySet());
-      commitBeforeLeaving();
+      commits.commitBeforeLeaving();
     } catch (WakeupException e) {
-      LOG.warn("Function {} aborted; records not committed will be handled again", function.name());
+      LOG.warn("Function {} aborted; records not committed will be handled again", functionName);
     } catch (KafkaException e) {
-      LOG.error("Function {} stopped consuming: {}", function.name(), e.toString(), e);
+      LOG.error("Function {} stopped consuming: {}", functionName, e.toString(), e);
     } finally {
       consumer.close(Duration.ofSeconds(10));
     }
   }
 
+  void subscribe() {
+    consumer.subscribe(topics, new Rebalances());
+  }
+
+  /** One turn of the loop: poll, take what came, pause or resume, and commit when it is time. */
+  void pollOnce() {
+    ConsumerRecords<byte[], byte[]> records =
+        consumer.poll(
+            paused ? PAUSED_POLL_TIMEOUT : buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
+    take(records);
+    applyBackpressure();
+    // Commit at the interval, and at once when a burst is done (the input is quiet and every
+    // record taken is finished), so its last records do not wait for the interval. Not on
+    // every quiet poll: while records run, that would be a commit every busy poll timeout.
+    if ((records.isEmpty() && buffered == 0)
+        || System.nanoTime() - lastCommitNanos >= commitInterval.toNanos()) {
+      lastCommitNanos = System.nanoTime();
+      commits.commit();
+    }
+  }
+
   private void take(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
-      OffsetTracker tracker = trackers.computeIfAbsent(partition, p -> new OffsetTracker());
       List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
       List<RecordWork> works = new ArrayList<>(polled.size());
       for (ConsumerRecord<byte[], byte[]> record : polled) {
-        RecordWork work =
-            new RecordWork(record, transactions == null ? processor : this::failTransaction);
-        tracker.taken(work);
+        RecordWork work = new RecordWork(record, sendFailures);
+        offsets.taken(partition, work);
         works.add(work);
       }
-      if (function.shape() == FunctionShape.BATCH) {
-        processor.submitBatch(works);
-      } else {
-        works.forEach(processor::submit);
-      }
+      handler.submitPolled(works);
     }
   }
 
   private void applyBackpressure() {
-    buffered = 0;
-    for (OffsetTracker tracker : trackers.values()) {
-      tracker.committable();
-      buffered += tracker.buffered();
-    }
-    if (!paused && buffered >= function.maxBufferedRecords()) {
+    buffered = offsets.buffered();
+    if (!paused && buffered >= maxBufferedRecords) {
       consumer.pause(consumer.assignment());
       paused = true;
-      LOG.debug("Function {} holds {} records: partitions paused", function.name(), buffered);
-    } else if (paused && buffered <= function.maxBufferedRecords() / 2) {
+      LOG.debug("Function {} holds {} records: partitions paused", functionName, buffered);
+    } else if (paused && buffered <= maxBufferedRecords / 2) {
       consumer.resume(consumer.paused());
       paused = false;
-      LOG.debug("Function {} holds {} records: partitions resumed", function.name(), buffered);
+      LOG.debug("Function {} holds {} records: partitions resumed", functionName, buffered);
     }
-  }
-
-  /** Commits the finished prefix of each partition that moved since its last commit. */
-  private void commit(Collection<TopicPartition> partitions, boolean sync) {
-    if (transactions != null) {
-      commitTransaction();
-      return;
-    }
-    lastCommitNanos = System.nanoTime();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : partitions) {
-      OffsetTracker tracker = trackers.get(partition);
-      OptionalLong next = tracker == null ? OptionalLong.empty() : tracker.committable();
-      next.ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset)));
-    }
-    if (offsets.isEmpty()) {
-      return;
-    }
-    if (sync) {
-      try {
-        consumer.commitSync(offsets);
-        markCommitted(offsets);
-      } catch (WakeupException | RebalanceInProgressException e) {
-        throw e;
-      } catch (KafkaException e) {
-        LOG.warn(
-            "Function {}: commit of {} failed; those records will be handled again: {}",
-            function.name(),
-            offsets,
-            e.toString());
-      }
-    } else {
-      consumer.commitAsync(
-          offsets,
-          (committed, failure) -> {
-            if (failure == null) {
-              markCommitted(committed);
-            } else {
-              LOG.debug(
-                  "Function {}: commit failed, retried at the next interval: {}",
-                  function.name(),
-                  failure.toString());
-            }
-          });
-    }
-  }
-
-  /**
-   * The last commit on shutdown. A rebalance in progress (another instance joining) refuses commits
-   * until this consumer rejoins, so poll to let it complete (the records polled are not handled,
-   * and the revoke callback commits what moves) and try again, for as long as the drain timeout
-   * allows.
-   */
-  private void commitBeforeLeaving() {
-    long deadline = System.nanoTime() + drainTimeout.toNanos();
-    while (true) {
-      try {
-        commit(trackers.keySet(), true);
-        return;
-      } catch (RebalanceInProgressException e) {
-        if (System.nanoTime() > deadline) {
-          LOG.warn(
-              "Function {}: a rebalance kept the last commit from happening; records not committed will be handled again",
-              function.name());
-          return;
-        }
-        consumer.poll(POLL_TIMEOUT);
-      }
-    }
-  }
-
-  /**
-   * Exactly-once: once every record taken is finished (no new ones are taken meanwhile, as this
-   * runs on the poll thread), commits their outputs and the offsets in one transaction. When a send
-   * failed or records are still running at the drain timeout, aborts instead and goes back to the
-   * last committed offsets.
-   */
-  private void commitTransaction() {
-    lastCommitNanos = System.nanoTime();
-    boolean drained = awaitDrained(trackers.keySet());
-    if (!drained || transactionFailed.getAndSet(false)) {
-      abortAndRewind();
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    trackers.forEach(
-        (partition, tracker) ->
-            tracker
-                .committable()
-                .ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
-    if (offsets.isEmpty()) {
-      return; // no record finished since the last commit, so nothing was sent either
-    }
-    try {
-      transactions.commitTransaction(offsets, consumer.groupMetadata());
-      markCommitted(offsets);
-    } catch (ProducerFencedException | InvalidProducerEpochException e) {
-      throw e; // another instance took over this transactional id: stop
-    } catch (KafkaException e) {
-      LOG.warn(
-          "Function {}: transaction commit failed, aborting and handling its records again: {}",
-          function.name(),
-          e.toString());
-      abortAndRewind();
-    }
-  }
-
-  private void abortAndRewind() {
-    transactions.abortTransaction();
-    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(trackers.keySet());
-    for (TopicPartition partition : trackers.keySet()) {
-      OffsetAndMetadata offset = committed.get(partition);
-      if (offset != null) {
-        consumer.seek(partition, offset);
-      } else {
-        consumer.seekToBeginning(List.of(partition));
-      }
-    }
-    trackers.clear();
-  }
-
-  private void failTransaction(RecordWork work, Exception sendFailure) {
-    LOG.warn(
-        "Function {}: an output of offset {} was not acknowledged ({}); the transaction will be aborted",
-        function.name(),
-        work.offset(),
-        sendFailure.toString());
-    transactionFailed.set(true);
-    work.handled();
-  }
-
-  private void markCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    offsets.forEach(
-        (partition, offset) -> {
-          OffsetTracker tracker = trackers.get(partition);
-          if (tracker != null) {
-            tracker.committed(offset.offset());
-          }
-        });
-  }
-
-  /**
-   * Waits until every record taken from {@code partitions} is finished, or the drain timeout
-   * passes.
-   */
-  private boolean awaitDrained(Collection<TopicPartition> partitions) {
-    boolean drained = true;
-    long deadline = System.nanoTime() + drainTimeout.toNanos();
-    for (TopicPartition partition : List.copyOf(partitions)) {
-      OffsetTracker tracker = trackers.get(partition);
-      while (tracker != null && !tracker.drained() && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      if (tracker != null && !tracker.drained()) {
-        drained = false;
-        LOG.warn(
-            "Function {}: {} records of {} still running after {}; they will be handled again",
-            function.name(),
-            tracker.buffered(),
-            partition,
-            drainTimeout);
-      }
-    }
-    return drained;
   }
 
   /**
@@ -325,12 +165,12 @@ final class ConsumerLoop implements Runnable {
 
   /**
    * On revoke: finish and commit the revoked partitions' records before they move to another
-   * consumer.
+   * consumer. Partitions assigned while paused start paused.
    */
   private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      LOG.info("Function {} assigned {}", function.name(), partitions);
+      LOG.info("Function {} assigned {}", functionName, partitions);
       if (paused) {
         consumer.pause(partitions);
       }
@@ -338,30 +178,18 @@ final class ConsumerLoop implements Runnable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      LOG.info("Function {} revoked {}", function.name(), partitions);
-      if (transactions != null) {
-        commitTransaction(); // one transaction spans all partitions
-      } else {
-        awaitDrained(partitions);
-        try {
-          commit(partitions, true);
-        } catch (RebalanceInProgressException e) {
-          LOG.warn(
-              "Function {}: commit on revoke refused by a rebalance; {} will be handled again from the last commit",
-              function.name(),
-              partitions);
-        }
-      }
-      partitions.forEach(trackers::remove);
+      LOG.info("Function {} revoked {}", functionName, partitions);
+      commits.commitRevoked(partitions);
+      offsets.forget(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       LOG.warn(
           "Function {} lost {}; records not committed will be handled again",
-          function.name(),
+          functionName,
           partitions);
-      partitions.forEach(trackers::remove);
+      offsets.forget(partitions);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -44,11 +45,13 @@ final class DeadLetterPublisher {
       case SMALLRYE -> smallRyeHeaders(headers, record, failure);
       case CONNECT -> connectHeaders(headers, function, record, stage, failure);
     }
-    producer.sendRaw(
-        function.deadLetterTopicFor(RetryTopics.originalTopic(record)),
-        record.key(),
-        record.value(),
-        headers,
+    producer.send(
+        new ProducerRecord<>(
+            function.deadLetterTopicFor(RetryTopics.originalTopic(record)),
+            null,
+            record.key(),
+            record.value(),
+            headers),
         work);
   }
 

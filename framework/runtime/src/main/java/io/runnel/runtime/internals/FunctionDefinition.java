@@ -182,22 +182,6 @@ record FunctionDefinition(
     return this;
   }
 
-  /** The input topics and, when retry topics are configured, their retry topics. */
-  List<String> subscribedTopics() {
-    List<String> subscribed = new ArrayList<>(topics);
-    for (String topic : topics) {
-      for (int level = 1; level <= retryTopicDelaysMs.size(); level++) {
-        subscribed.add(retryTopic(topic, level));
-      }
-    }
-    return subscribed;
-  }
-
-  /** The retry topic of {@code originalTopic} for retry number {@code level} (1-based). */
-  static String retryTopic(String originalTopic, int level) {
-    return originalTopic + ".retry." + level;
-  }
-
   private static List<Long> retryTopicDelays(
       FunctionSettings settings, ExecutableMethod<?, ?> method) {
     if (settings.getRetryTopicDelaysMs() != null) {

@@ -36,12 +36,11 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
 
   private static final Logger LOG = LoggerFactory.getLogger(FunctionRuntime.class);
 
-  /** What runs one function. */
-  private record RunningFunction(
-      ConsumerLoop loop,
-      Thread thread,
-      KeyOrderedDispatcher dispatcher,
-      OutputProducer transactions) {}
+  /**
+   * What runs one function; {@code closers} close its record threads (and an exactly-once
+   * function's producer) once its loop has ended.
+   */
+  private record RunningFunction(ConsumerLoop loop, Thread thread, List<Runnable> closers) {}
 
   private final FunctionCatalog catalog;
   private final KafkaSettings kafka;
@@ -50,7 +49,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final List<FunctionSettings> overrides;
   private final BeanContext beans;
   private final List<RunningFunction> running = new ArrayList<>();
-  private OutputProducer producer;
+  private HandOverProducer producer;
   private InvocationWatchdog watchdog;
 
   FunctionRuntime(
@@ -83,48 +82,10 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     AvroSerializer serializer =
         new AvroSerializer(
             client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false);
-    producer = new OutputProducer(kafka, serializer, null);
-    DeadLetterPublisher deadLetters =
-        new DeadLetterPublisher(producer, runtime.getDeadLetterHeaderStyle());
+    producer = new HandOverProducer(kafka, serializer);
     watchdog = new InvocationWatchdog("runnel-timeouts");
     for (FunctionDefinition function : functions) {
-      // An exactly-once function gets its own transactional producer; the others share one.
-      OutputProducer transactions =
-          function.exactlyOnce()
-              ? new OutputProducer(
-                  kafka, serializer, "runnel-" + function.group() + "-" + runtime.getInstanceId())
-              : null;
-      OutputProducer output = transactions != null ? transactions : producer;
-      KeyOrderedDispatcher dispatcher =
-          new KeyOrderedDispatcher(
-              function.ordering(),
-              function.maxConcurrency(),
-              "runnel-" + function.name() + "-handler");
-      RecordProcessor processor =
-          new RecordProcessor(
-              function,
-              new RecordDecoder(
-                  client,
-                  function.eventType(),
-                  registry.getUnreachableWait(),
-                  dispatcher::sleepWithoutPermit),
-              beans.getBean(function.bean()),
-              output,
-              transactions != null
-                  ? new DeadLetterPublisher(transactions, runtime.getDeadLetterHeaderStyle())
-                  : deadLetters,
-              watchdog,
-              dispatcher);
-      ConsumerLoop loop =
-          new ConsumerLoop(
-              function,
-              newConsumer(function),
-              processor,
-              runtime.getCommitInterval(),
-              runtime.getDrainTimeout(),
-              transactions);
-      Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
-      running.add(new RunningFunction(loop, thread, dispatcher, transactions));
+      running.add(start(function, client, serializer));
       LOG.info(
           "Function {} consuming {} as group {} ({} ordering, up to {} at once)",
           function.name(),
@@ -133,6 +94,59 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
           function.ordering(),
           function.maxConcurrency());
     }
+  }
+
+  /**
+   * Starts the consumer thread of one function, on the path its delivery guarantee takes (chosen
+   * here, once): at-least-once functions send through the shared producer, have the consumer commit
+   * their offsets and handle a record again when an output was lost; an exactly-once function sends
+   * through its own transactional producer, commits offsets in its transactions and aborts one when
+   * an output was lost.
+   */
+  private RunningFunction start(
+      FunctionDefinition function, SchemaRegistryClient client, AvroSerializer serializer) {
+    KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
+    PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
+    RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
+    KeyOrderedDispatcher dispatcher =
+        new KeyOrderedDispatcher(
+            function.ordering(),
+            function.maxConcurrency(),
+            "runnel-" + function.name() + "-handler");
+    List<Runnable> closers = new ArrayList<>(List.of(dispatcher::close));
+    RecordProcessor processor;
+    CommitStrategy commits;
+    RecordWork.SendFailures sendFailures;
+    if (function.exactlyOnce()) {
+      // Its own transactional producer: outputs, dead letters and offsets in one transaction.
+      TransactionalProducer transactional =
+          TransactionalProducer.create(
+              kafka, serializer, "runnel-" + function.group() + "-" + runtime.getInstanceId());
+      closers.add(transactional::close);
+      TransactionalCommits transactions =
+          new TransactionalCommits(function.name(), consumer, offsets, transactional);
+      processor = newProcessor(function, client, dispatcher, retryTopics, transactional);
+      commits = transactions;
+      sendFailures = transactions::abortAtNextCommit;
+    } else {
+      processor = newProcessor(function, client, dispatcher, retryTopics, producer);
+      commits =
+          new AsyncOffsetCommits(function.name(), consumer, offsets, runtime.getDrainTimeout());
+      sendFailures = processor::handleAgain;
+    }
+    ConsumerLoop loop =
+        new ConsumerLoop(
+            function.name(),
+            retryTopics.subscribedTopics(function.topics()),
+            function.maxBufferedRecords(),
+            runtime.getCommitInterval(),
+            consumer,
+            offsets,
+            commits,
+            processor::submitPolled,
+            sendFailures);
+    Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
+    return new RunningFunction(loop, thread, closers);
   }
 
   /**
@@ -175,6 +189,27 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     return enabled;
   }
 
+  private RecordProcessor newProcessor(
+      FunctionDefinition function,
+      SchemaRegistryClient client,
+      KeyOrderedDispatcher dispatcher,
+      RetryTopics retryTopics,
+      OutputProducer output) {
+    return new RecordProcessor(
+        function,
+        new RecordDecoder(
+            client,
+            function.eventType(),
+            registry.getUnreachableWait(),
+            dispatcher::sleepWithoutPermit),
+        beans.getBean(function.bean()),
+        output,
+        new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle()),
+        retryTopics,
+        watchdog,
+        dispatcher);
+  }
+
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDefinition function) {
     Map<String, Object> config = kafka.manualCommitConsumerConfig(function.group());
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -202,10 +237,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      function.dispatcher().close();
-      if (function.transactions() != null) {
-        function.transactions().close();
-      }
+      function.closers().forEach(Runnable::run);
     }
     running.clear();
     if (watchdog != null) {

@@ -4,6 +4,7 @@ import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * handler invoked with retries and a timeout, the result emitted; a record that cannot be decoded
  * or keeps failing is dead-lettered instead. Either way the partition moves on.
  */
-final class RecordProcessor implements RecordWork.Redo {
+final class RecordProcessor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordProcessor.class);
 
@@ -22,6 +23,7 @@ final class RecordProcessor implements RecordWork.Redo {
   private final Object bean;
   private final OutputProducer producer;
   private final DeadLetterPublisher deadLetters;
+  private final RetryTopics retryTopics;
   private final Invocation invocation;
   private final KeyOrderedDispatcher dispatcher;
 
@@ -31,6 +33,7 @@ final class RecordProcessor implements RecordWork.Redo {
       Object bean,
       OutputProducer producer,
       DeadLetterPublisher deadLetters,
+      RetryTopics retryTopics,
       InvocationWatchdog watchdog,
       KeyOrderedDispatcher dispatcher) {
     this.function = function;
@@ -38,14 +41,27 @@ final class RecordProcessor implements RecordWork.Redo {
     this.bean = bean;
     this.producer = producer;
     this.deadLetters = deadLetters;
+    this.retryTopics = retryTopics;
     this.invocation =
         new Invocation(
             function.retryPolicy(), function.timeoutMs(), watchdog, dispatcher::sleepWithoutPermit);
     this.dispatcher = dispatcher;
   }
 
+  /**
+   * Queues the records of one poll of one partition: each behind the earlier records of its
+   * ordering key, or all as one invocation for a batch function.
+   */
+  void submitPolled(List<RecordWork> polled) {
+    if (function.shape() == FunctionShape.BATCH) {
+      submitBatch(polled);
+    } else {
+      polled.forEach(this::submit);
+    }
+  }
+
   /** Queues one record behind the earlier records of its ordering key. */
-  void submit(RecordWork work) {
+  private void submit(RecordWork work) {
     dispatcher.dispatch(
         dispatcher.orderingKey(work.record()),
         RetryTopics.dueAt(work.record()),
@@ -53,15 +69,18 @@ final class RecordProcessor implements RecordWork.Redo {
   }
 
   /** Queues the records of one poll of one partition as a single batch invocation. */
-  void submitBatch(List<RecordWork> batch) {
+  private void submitBatch(List<RecordWork> batch) {
     // Batches of a partition keep their order whatever the ordering mode: a batch spans many keys.
     ConsumerRecord<byte[], byte[]> first = batch.get(0).record();
     dispatcher.dispatch(
         new TopicPartition(first.topic(), first.partition()), () -> processBatch(batch));
   }
 
-  @Override
-  public void redo(RecordWork work, Exception sendFailure) {
+  /**
+   * At-least-once: an output of {@code work} was not acknowledged and may be lost, so the record is
+   * handled again. Its {@link RecordWork.SendFailures}.
+   */
+  void handleAgain(RecordWork work, Exception sendFailure) {
     LOG.warn(
         "Function {}: an output of {}-{}@{} was not acknowledged ({}); handling the record again",
         function.name(),
@@ -69,7 +88,7 @@ final class RecordProcessor implements RecordWork.Redo {
         work.record().partition(),
         work.offset(),
         sendFailure.toString());
-    submit(work);
+    submitPolled(List.of(work)); // a batch function's record, again as a batch (of one)
   }
 
   private void process(RecordWork work) {
@@ -125,19 +144,12 @@ final class RecordProcessor implements RecordWork.Redo {
 
   /** Moves a failed record to its next retry topic, or to the dead-letter topic after the last. */
   private void retryLaterOrDeadLetter(RecordWork work, Invocation.Outcome outcome) {
-    int next = RetryTopics.level(work.record()) + 1;
-    if (next > function.retryTopicDelaysMs().size()) {
+    ProducerRecord<byte[], byte[]> retry = retryTopics.nextRetry(work.record(), outcome.failure());
+    if (retry == null) {
       deadLetters.publish(function, work, Stage.INVOKE, outcome.failure(), outcome.attempts());
-      return;
+    } else {
+      producer.send(retry, work);
     }
-    var record = work.record();
-    producer.sendRaw(
-        FunctionDefinition.retryTopic(RetryTopics.originalTopic(record), next),
-        record.key(),
-        record.value(),
-        RetryTopics.forRetry(
-            record, next, function.retryTopicDelaysMs().get(next - 1), outcome.failure()),
-        work);
   }
 
   private void finish(List<RecordWork> works, Invocation.Outcome outcome) {

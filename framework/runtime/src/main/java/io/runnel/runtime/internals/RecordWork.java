@@ -9,25 +9,29 @@ import org.apache.kafka.clients.producer.Callback;
  * Kafka acknowledged everything it emitted (outputs or its dead letter).
  *
  * <p>A count of outstanding parts starts at 1 for the handling itself; each send adds one and its
- * acknowledgement removes it. When a send fails the record is handed back to be handled again,
- * since its outputs may be lost.
+ * acknowledgement removes it. When a send fails, its outputs may be lost: the record goes to its
+ * {@link SendFailures}, which say what the delivery guarantee does about it.
  */
 final class RecordWork {
 
-  /** Called when a send of this record's outputs failed, to handle the record again. */
-  interface Redo {
-    void redo(RecordWork work, Exception sendFailure);
+  /**
+   * What happens to a record when Kafka did not acknowledge one of its outputs: at-least-once
+   * handles it again ({@link RecordProcessor#handleAgain}), exactly-once aborts the open
+   * transaction ({@link TransactionalCommits#abortAtNextCommit}).
+   */
+  interface SendFailures {
+    void sendFailed(RecordWork work, Exception sendFailure);
   }
 
   private final ConsumerRecord<byte[], byte[]> record;
-  private final Redo redo;
+  private final SendFailures sendFailures;
   private final AtomicInteger outstanding = new AtomicInteger(1);
   private volatile Exception sendFailure;
   private volatile boolean finished;
 
-  RecordWork(ConsumerRecord<byte[], byte[]> record, Redo redo) {
+  RecordWork(ConsumerRecord<byte[], byte[]> record, SendFailures sendFailures) {
     this.record = record;
-    this.redo = redo;
+    this.sendFailures = sendFailures;
   }
 
   ConsumerRecord<byte[], byte[]> record() {
@@ -70,7 +74,7 @@ final class RecordWork {
     } else {
       sendFailure = null;
       outstanding.set(1);
-      redo.redo(this, failure);
+      sendFailures.sendFailed(this, failure);
     }
   }
 }
