@@ -3,6 +3,7 @@ package io.runnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.embedded.EmbeddedKafkaBroker;
+import io.runnel.test.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -102,15 +103,12 @@ class ReplayCommandTest {
    * Reads {@code topic} until it holds {@code count} committed records (commit markers land a
    * moment after a commit).
    */
-  static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, int count)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    List<ConsumerRecord<byte[], byte[]>> records = readAll(topic);
-    while (records.size() < count && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      records = readAll(topic);
-    }
-    return records;
+  static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, int count) {
+    return Await.until(
+        count + " records on " + topic,
+        Duration.ofSeconds(10),
+        () -> readAll(topic),
+        records -> records.size() >= count);
   }
 
   static List<String> keys(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -48,31 +48,23 @@ public final class HealthProbe {
 
   /**
    * Waits until the entry named {@code name} has {@code status} (UP, DOWN, ...) and returns it;
-   * fails with the last details seen when {@code timeout} passes first.
+   * fails with the last status and details seen when {@code timeout} passes first.
    */
   public static HealthResult await(
-      ApplicationContext context, String name, String status, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    HealthResult result = read(context, name);
-    while ((result == null || !result.getStatus().getName().equals(status))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      result = read(context, name);
+      ApplicationContext context, String name, String status, Duration timeout) {
+    return Await.until(
+            "the health of " + name + " to be " + status,
+            timeout,
+            () -> new Seen(read(context, name)),
+            seen -> seen.result() != null && seen.result().getStatus().getName().equals(status))
+        .result();
+  }
+
+  /** A health entry as read, shown with its status and details when a wait fails. */
+  private record Seen(HealthResult result) {
+    @Override
+    public String toString() {
+      return result == null ? "no such entry" : result.getStatus() + " " + result.getDetails();
     }
-    if (result == null || !result.getStatus().getName().equals(status)) {
-      throw new AssertionError(
-          "Health of "
-              + name
-              + " is not "
-              + status
-              + " after "
-              + timeout
-              + ": "
-              + (result == null
-                  ? "no such entry"
-                  : result.getStatus() + " " + result.getDetails()));
-    }
-    return result;
   }
 }

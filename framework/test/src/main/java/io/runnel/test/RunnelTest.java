@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>One broker and registry serve all test classes of a JVM; each class gets its own context. The
  * broker runs in the test JVM (KRaft); with {@code -Drunnel.test.kafka=testcontainers} (or {@code
- * auto}, which uses Docker when a Docker engine answers) it runs in a container instead.
+ * auto}, which uses Docker when a Docker engine answers) it runs in a container instead, given
+ * {@code org.testcontainers:kafka} as a test dependency. The functions run by the project's own
+ * runtime dependency: the kit brings none.
  */
 @Documented
 @Inherited

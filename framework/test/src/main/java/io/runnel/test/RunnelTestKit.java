@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +37,8 @@ public final class RunnelTestKit implements AutoCloseable {
   private final ApplicationContext context;
   private final SchemaRegistryClient registry;
   private final AvroSerializer serializer;
+  // With the writer's schema: ReceivedRecord.value(Class) resolves to a test's type from there.
+  private final AvroDeserializer deserializer;
   private final KafkaProducer<byte[], byte[]> producer;
 
   RunnelTestKit(String bootstrapServers, String registryUrl, ApplicationContext context) {
@@ -44,6 +47,7 @@ public final class RunnelTestKit implements AutoCloseable {
     this.context = context;
     this.registry = new SchemaRegistryClient(registryUrl);
     this.serializer = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, false);
+    this.deserializer = new AvroDeserializer(registry, null, false);
     this.producer =
         new KafkaProducer<>(
             Map.of(
@@ -65,9 +69,30 @@ public final class RunnelTestKit implements AutoCloseable {
     return registryUrl;
   }
 
-  /** A client of the dev schema registry. */
-  public SchemaRegistryClient registry() {
-    return registry;
+  /**
+   * Registers {@code schema} under {@code subject} (e.g. {@code iot.telemetry-value}) and returns
+   * its id, as a producer in another language would before writing.
+   *
+   * @throws RuntimeException the registry's refusal, naming its error code (409 when the schema is
+   *     incompatible with the subject's versions)
+   */
+  public int registerSchema(String subject, Schema schema) {
+    return registry.register(subject, schema);
+  }
+
+  /** The schemas registered under {@code subject}, oldest version first; empty when none is. */
+  public List<Schema> schemaVersions(String subject) {
+    if (!registry.getSubjects().contains(subject)) {
+      return List.of();
+    }
+    return registry.getVersions(subject).stream()
+        .map(version -> registry.getVersion(subject, version).schema())
+        .toList();
+  }
+
+  /** The subjects of the registry. */
+  public List<String> subjects() {
+    return registry.getSubjects();
   }
 
   /** The running Micronaut context, or null when the test asked for none. */
@@ -136,7 +161,6 @@ public final class RunnelTestKit implements AutoCloseable {
    */
   public List<ReceivedRecord> awaitRecords(
       String topic, int count, Predicate<ReceivedRecord> filter, Duration timeout) {
-    AvroDeserializer deserializer = new AvroDeserializer(registry, null, false);
     List<ReceivedRecord> matching = new ArrayList<>();
     int seen = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
@@ -162,7 +186,7 @@ public final class RunnelTestKit implements AutoCloseable {
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           seen++;
-          ReceivedRecord received = toReceived(record, deserializer);
+          ReceivedRecord received = toReceived(record);
           if (filter.test(received)) {
             matching.add(received);
           }
@@ -187,8 +211,35 @@ public final class RunnelTestKit implements AutoCloseable {
     return matching;
   }
 
-  private static ReceivedRecord toReceived(
-      ConsumerRecord<byte[], byte[]> record, AvroDeserializer deserializer) {
+  /**
+   * Waits (30 s at most) until {@code topic} holds {@code count} values and returns them as {@code
+   * type}: a generated Avro class, {@code GenericRecord} or {@code String} (see {@link
+   * ReceivedRecord#value(Class)}).
+   */
+  public <T> List<T> awaitValues(String topic, Class<T> type, int count) {
+    return awaitValues(topic, type, count, value -> true);
+  }
+
+  /**
+   * Waits (30 s at most) until {@code topic} holds {@code count} values of {@code type} matching
+   * {@code filter}, e.g. {@code alert -> alert.getDeviceId().equals("d-1")}, and returns them.
+   */
+  public <T> List<T> awaitValues(
+      String topic, Class<T> type, int count, Predicate<? super T> filter) {
+    return awaitRecords(topic, count, record -> filter.test(record.value(type))).stream()
+        .map(record -> record.value(type))
+        .toList();
+  }
+
+  /**
+   * Decodes a value in the Confluent wire format read by the test itself, as {@code type} (see
+   * {@link ReceivedRecord#value(Class)}).
+   */
+  public <T> T decode(byte[] value, Class<T> type) {
+    return ValueResolver.as(type, deserializer.deserialize(null, value), value, "A value");
+  }
+
+  private ReceivedRecord toReceived(ConsumerRecord<byte[], byte[]> record) {
     Object value;
     try {
       value = deserializer.deserialize(record.topic(), record.value());

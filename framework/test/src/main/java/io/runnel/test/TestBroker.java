@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * The Kafka broker of a test run: in this JVM by default, or in a container (Testcontainers) when
- * {@code runnel.test.kafka} is {@code testcontainers}, or {@code auto} and Docker answers.
+ * {@code runnel.test.kafka} is {@code testcontainers}, or {@code auto} and Docker answers. The
+ * container needs {@code org.testcontainers:kafka} on the test classpath, which the kit does not
+ * bring: {@link ContainerBroker} is the only class that names it.
  */
 final class TestBroker implements AutoCloseable {
 
@@ -39,8 +39,16 @@ final class TestBroker implements AutoCloseable {
     boolean container =
         switch (mode) {
           case "embedded" -> false;
-          case "testcontainers" -> true;
-          case "auto" -> DockerClientFactory.instance().isDockerAvailable();
+          case "testcontainers" -> {
+            if (!testcontainersPresent()) {
+              throw new IllegalStateException(
+                  "-D"
+                      + MODE_PROPERTY
+                      + "=testcontainers needs org.testcontainers:kafka as a test dependency");
+            }
+            yield true;
+          }
+          case "auto" -> testcontainersPresent() && ContainerBroker.dockerAvailable();
           default ->
               throw new IllegalArgumentException(
                   "-D"
@@ -50,11 +58,10 @@ final class TestBroker implements AutoCloseable {
                       + " is not one of embedded, testcontainers, auto");
         };
     if (container) {
-      KafkaContainer kafka =
-          new KafkaContainer(System.getProperty(IMAGE_PROPERTY, "apache/kafka:4.1.1"));
-      kafka.start();
-      LOG.info("Test broker: container {}", kafka.getBootstrapServers());
-      return new TestBroker(kafka.getBootstrapServers(), kafka, null);
+      ContainerBroker kafka =
+          ContainerBroker.start(System.getProperty(IMAGE_PROPERTY, "apache/kafka:4.1.1"));
+      LOG.info("Test broker: container {}", kafka.bootstrapServers());
+      return new TestBroker(kafka.bootstrapServers(), kafka, null);
     }
     try {
       Path dataDir = Files.createTempDirectory("runnel-test-kafka");
@@ -63,6 +70,17 @@ final class TestBroker implements AutoCloseable {
       return new TestBroker(broker.bootstrapServers(), broker, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the test classpath has Testcontainers' Kafka module (without loading it). */
+  private static boolean testcontainersPresent() {
+    try {
+      Class.forName(
+          "org.testcontainers.kafka.KafkaContainer", false, TestBroker.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 

@@ -3,7 +3,6 @@ package io.runnel.examples.iot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.runnel.registry.SchemaRegistryException;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
@@ -19,10 +18,6 @@ import org.junit.jupiter.api.Test;
 
 @RunnelTest
 class TemperatureAlertFunctionTest {
-
-  static GenericRecord alertOf(ReceivedRecord record) {
-    return (GenericRecord) record.value();
-  }
 
   @Test
   void hotReadingRaisesAnAlertAndACoolOneDoesNot(RunnelTestKit kit) {
@@ -45,14 +40,13 @@ class TemperatureAlertFunctionTest {
             .setHumidity(12.0)
             .build());
 
-    ReceivedRecord alert = kit.awaitRecords("iot.alerts", 1, r -> r.key().endsWith("-1")).get(0);
-    assertThat(alert.key()).isEqualTo("hot-1");
-    assertThat(alertOf(alert).get("deviceId")).hasToString("hot-1");
-    assertThat(alertOf(alert).get("timestamp")).isEqualTo(measured.toEpochMilli());
-    assertThat(alertOf(alert).get("temperatureC")).isEqualTo(85.5);
-    assertThat(alertOf(alert).get("threshold")).isEqualTo(80.0);
-    assertThat(alertOf(alert).getSchema().getFullName())
-        .isEqualTo("io.runnel.examples.iot.TemperatureAlert");
+    ReceivedRecord record = kit.awaitRecords("iot.alerts", 1, r -> r.key().endsWith("-1")).get(0);
+    assertThat(record.key()).isEqualTo("hot-1");
+    TemperatureAlert alert = record.value(TemperatureAlert.class);
+    assertThat(alert.getDeviceId()).isEqualTo("hot-1");
+    assertThat(alert.getTimestamp()).isEqualTo(measured);
+    assertThat(alert.getTemperatureC()).isEqualTo(85.5);
+    assertThat(alert.getThreshold()).isEqualTo(80.0);
   }
 
   @Test
@@ -77,33 +71,35 @@ class TemperatureAlertFunctionTest {
     kit.send("iot.telemetry", "old-2", fromOld);
     kit.send("iot.telemetry", "new-2", fromNew);
 
-    List<ReceivedRecord> alerts = kit.awaitRecords("iot.alerts", 2, r -> r.key().endsWith("-2"));
+    List<TemperatureAlert> alerts =
+        kit.awaitValues(
+            "iot.alerts", TemperatureAlert.class, 2, alert -> alert.getDeviceId().endsWith("-2"));
     assertThat(alerts)
-        .extracting(r -> alertOf(r).get("temperatureC"))
+        .extracting(TemperatureAlert::getTemperatureC)
         .containsExactlyInAnyOrder(81.0, 82.0);
-    assertThat(kit.registry().getVersions("iot.telemetry-value")).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(kit.schemaVersions("iot.telemetry-value")).hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test
   void confluentFramedBytesFromAnyClientDriveTheFunction(RunnelTestKit kit) {
     int id =
-        kit.registry()
-            .register(
-                "iot.telemetry-value",
-                new Schema.Parser().parse(SensorReading.getClassSchema().toString()));
+        kit.registerSchema(
+            "iot.telemetry-value",
+            new Schema.Parser().parse(SensorReading.getClassSchema().toString()));
     // deviceId "d1", timestamp 1700000000000, temperatureC 85.5, humidity null, in Avro binary.
     byte[] body = HexFormat.of().parseHex("04643180a0abfef962000000000060554000");
     byte[] framed = ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
     kit.sendRaw("iot.telemetry", "d1", framed);
     assertThat(
-            alertOf(kit.awaitRecords("iot.alerts", 1, r -> "d1".equals(r.key())).get(0))
-                .get("temperatureC"))
-        .isEqualTo(85.5);
+            kit.awaitValues(
+                "iot.alerts", TemperatureAlert.class, 1, alert -> alert.getDeviceId().equals("d1")))
+        .extracting(TemperatureAlert::getTemperatureC)
+        .containsExactly(85.5);
   }
 
   @Test
   void incompatibleSchemaIsRefusedWith409(RunnelTestKit kit) {
-    kit.registry().register("iot.telemetry-value", SensorReading.getClassSchema());
+    kit.registerSchema("iot.telemetry-value", SensorReading.getClassSchema());
     Schema incompatible =
         SchemaBuilder.record("SensorReading")
             .namespace("io.runnel.examples.iot")
@@ -111,9 +107,8 @@ class TemperatureAlertFunctionTest {
             .requiredString("deviceId")
             .requiredString("temperatureC")
             .endRecord();
-    assertThatThrownBy(() -> kit.registry().register("iot.telemetry-value", incompatible))
-        .isInstanceOfSatisfying(
-            SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(409));
+    assertThatThrownBy(() -> kit.registerSchema("iot.telemetry-value", incompatible))
+        .hasMessageContaining("error code 409");
   }
 
   @Test

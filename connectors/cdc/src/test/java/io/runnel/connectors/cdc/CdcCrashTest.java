@@ -2,7 +2,7 @@ package io.runnel.connectors.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.test.Await;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
 import java.io.File;
@@ -124,21 +124,21 @@ class CdcCrashTest {
   }
 
   private static void awaitSlotActive(TestDatabase database) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     try (Connection connection = database.connection();
         Statement statement = connection.createStatement()) {
-      while (System.nanoTime() < deadline) {
-        try (ResultSet result =
-            statement.executeQuery(
-                "SELECT active FROM pg_replication_slots WHERE slot_name = 'crash_slot'")) {
-          if (result.next() && result.getBoolean(1)) {
-            return;
-          }
-        }
-        Thread.sleep(100);
-      }
+      Await.until(
+          "the connector's replication slot active",
+          Duration.ofSeconds(60),
+          () -> {
+            try (ResultSet result =
+                statement.executeQuery(
+                    "SELECT active FROM pg_replication_slots WHERE slot_name = 'crash_slot'")) {
+              return result.next() && result.getBoolean(1);
+            } catch (SQLException e) {
+              throw new IllegalStateException(e);
+            }
+          });
     }
-    throw new AssertionError("The connector did not open its replication slot within 60 s");
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(RunnelTestKit kit) {
@@ -161,42 +161,43 @@ class CdcCrashTest {
 
   private static List<ConsumerRecord<byte[], byte[]>> awaitCount(RunnelTestKit kit, int count) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(kit)) {
-      while (records.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-      }
+      Await.until(
+          count + " changes on " + TOPIC + " before the kill",
+          Duration.ofSeconds(120),
+          () -> {
+            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            return records.size() >= count;
+          });
     }
-    assertThat(records)
-        .as("changes on %s before the kill", TOPIC)
-        .hasSizeGreaterThanOrEqualTo(count);
     return records;
   }
 
   /** Reads until every (key, version) is present; returns each key's versions in topic order. */
   private static Map<Integer, List<Integer>> readUntilComplete(RunnelTestKit kit) {
-    AvroDeserializer deserializer = new AvroDeserializer(kit.registry(), null, false);
     Map<Integer, List<Integer>> versionsByKey = new HashMap<>();
     java.util.Set<Long> distinct = new java.util.HashSet<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(kit)) {
-      while (distinct.size() < CHANGES && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          GenericRecord row = (GenericRecord) deserializer.deserialize(TOPIC, record.value());
-          int id = (Integer) row.get("id");
-          int version = (Integer) row.get("version");
-          versionsByKey.computeIfAbsent(id, k -> new ArrayList<>()).add(version);
-          distinct.add(((long) id << 32) | version);
-        }
-      }
+      Await.until(
+          "all " + CHANGES + " distinct changes on " + TOPIC,
+          Duration.ofSeconds(180),
+          () -> {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+              GenericRecord row = kit.decode(record.value(), GenericRecord.class);
+              int id = (Integer) row.get("id");
+              int version = (Integer) row.get("version");
+              versionsByKey.computeIfAbsent(id, k -> new ArrayList<>()).add(version);
+              distinct.add(((long) id << 32) | version);
+            }
+            return distinct.size();
+          },
+          changes -> changes == CHANGES);
     }
-    assertThat(distinct).as("distinct changes that reached Kafka").hasSize(CHANGES);
     return versionsByKey;
   }
 
   /** Logs changes/s and commit-to-Kafka latency of the changes streamed before the kill. */
   private static void report(RunnelTestKit kit, long killedAtMs) {
-    AvroDeserializer deserializer = new AvroDeserializer(kit.registry(), null, false);
     List<Long> latencies = new ArrayList<>();
     long firstMs = Long.MAX_VALUE;
     long lastMs = 0;
@@ -209,7 +210,7 @@ class CdcCrashTest {
           if (record.timestamp() >= killedAtMs) {
             continue;
           }
-          GenericRecord row = (GenericRecord) deserializer.deserialize(TOPIC, record.value());
+          GenericRecord row = kit.decode(record.value(), GenericRecord.class);
           latencies.add(record.timestamp() - (Long) row.get("__ts_ms"));
           firstMs = Math.min(firstMs, record.timestamp());
           lastMs = Math.max(lastMs, record.timestamp());

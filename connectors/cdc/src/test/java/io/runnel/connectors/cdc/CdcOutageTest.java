@@ -50,7 +50,7 @@ class CdcOutageTest {
           "INSERT INTO items VALUES (2, 'after the outage')",
           "UPDATE items SET name = 'renamed' WHERE id = 1");
       List<ReceivedRecord> records = kit.awaitRecords("outage.public.items", 3, r -> true, WAIT);
-      assertThat(records.stream().map(r -> ((GenericRecord) r.value()).get("name").toString()))
+      assertThat(records.stream().map(r -> r.value(GenericRecord.class).get("name").toString()))
           .containsSubsequence("before the outage", "after the outage", "renamed");
       HealthProbe.await(context, "cdc", "UP", Duration.ofSeconds(60));
     } finally {

@@ -2,6 +2,7 @@ package io.runnel.connectors.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.schedule.ScheduleTick;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +58,12 @@ class ScheduleFailoverTest {
     List<String> firedBy = new ArrayList<>();
     long maxDelayMs = 0;
     for (ReceivedRecord record : ticks) {
-      GenericRecord tick = (GenericRecord) record.value();
-      Instant time = Instant.ofEpochMilli((Long) tick.get("scheduledTime"));
+      ScheduleTick tick = record.value(ScheduleTick.class);
+      Instant time = tick.getScheduledTime();
       scheduled.add(time);
       firedBy.add(record.header("runnel.schedule.instance"));
-      assertThat(tick.get("missedTicks")).isEqualTo(0);
-      long delay = (Long) tick.get("fireTime") - time.toEpochMilli();
+      assertThat(tick.getMissedTicks()).isZero();
+      long delay = tick.getFireTime().toEpochMilli() - time.toEpochMilli();
       assertThat(delay).as("fire time after scheduled time").isNotNegative();
       maxDelayMs = Math.max(maxDelayMs, delay);
       if (firedBy.size() > 1

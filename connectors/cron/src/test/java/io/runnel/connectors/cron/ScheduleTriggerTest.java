@@ -9,18 +9,17 @@ import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.runnel.function.EventFunction;
 import io.runnel.schedule.ScheduleTick;
+import io.runnel.test.Await;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 /** Schedules in a running application: a function takes the ticks; a restart follows the policy. */
@@ -59,11 +58,7 @@ class ScheduleTriggerTest {
                 "runnel.scheduler.state-topic", "trigger-test-state",
                 "runnel.schedules.heartbeat.fixed-rate", "1s"))) {
       List<ScheduleTick> ticks = context.getBean(TickRecorder.class).ticks;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (ticks.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertThat(ticks).hasSizeGreaterThanOrEqualTo(3);
+      Await.until("3 ticks handled", () -> ticks.size() >= 3);
       for (int i = 0; i < ticks.size(); i++) {
         ScheduleTick tick = ticks.get(i);
         assertThat(tick.getSchedule()).isEqualTo("heartbeat");
@@ -104,14 +99,11 @@ class ScheduleTriggerTest {
     }
     int coalesced = 0;
     for (int i = 1; i < records.size(); i++) {
-      GenericRecord previous = (GenericRecord) records.get(i - 1).value();
-      GenericRecord tick = (GenericRecord) records.get(i).value();
-      int missed = (Integer) tick.get("missedTicks");
+      ScheduleTick previous = records.get(i - 1).value(ScheduleTick.class);
+      ScheduleTick tick = records.get(i).value(ScheduleTick.class);
+      int missed = tick.getMissedTicks();
       // Each tick follows the previous one by one period, plus one per tick coalesced into it.
-      assertThat(
-              Duration.between(
-                  Instant.ofEpochMilli((Long) previous.get("scheduledTime")),
-                  Instant.ofEpochMilli((Long) tick.get("scheduledTime"))))
+      assertThat(Duration.between(previous.getScheduledTime(), tick.getScheduledTime()))
           .as("gap before tick %d (missedTicks %d) in %s", i, missed, records)
           .isEqualTo(Duration.ofSeconds(missed + 1));
       if (missed > 0) {
@@ -142,9 +134,9 @@ class ScheduleTriggerTest {
       assertThat(((Map<?, ?>) down.getDetails()).get("reason"))
           .asString()
           .contains("under subject " + topic + "-value");
-      assertThat(kit.registry().getSubjects()).doesNotContain(topic + "-value");
+      assertThat(kit.subjects()).doesNotContain(topic + "-value");
 
-      kit.registry().register(topic + "-value", ScheduleTick.getClassSchema());
+      kit.registerSchema(topic + "-value", ScheduleTick.getClassSchema());
       assertThat(kit.awaitRecords(topic, 1, record -> true)).isNotEmpty();
       HealthProbe.await(context, "scheduler", "UP", Duration.ofSeconds(30));
     }

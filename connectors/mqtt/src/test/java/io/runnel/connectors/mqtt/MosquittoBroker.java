@@ -1,5 +1,6 @@
 package io.runnel.connectors.mqtt;
 
+import io.runnel.test.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -88,19 +89,20 @@ final class MosquittoBroker implements AutoCloseable {
   }
 
   private void awaitListening() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("Mosquitto exited at start; see " + folder);
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.onSpinWait();
-      }
-    }
-    throw new IllegalStateException("Mosquitto did not listen on " + port + "; see " + folder);
+    Await.until(
+        "Mosquitto listening on " + port + " (see " + folder + ")",
+        Duration.ofSeconds(20),
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException("Mosquitto exited at start; see " + folder);
+          }
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+          } catch (IOException notYet) {
+            return false;
+          }
+        });
   }
 
   int port() {

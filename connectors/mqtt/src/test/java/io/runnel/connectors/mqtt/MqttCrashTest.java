@@ -2,11 +2,13 @@ package io.runnel.connectors.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.test.Await;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,15 +82,18 @@ class MqttCrashTest {
 
   /** Waits until the connector's log says it is connected and subscribed. */
   private static void awaitSubscribed(Process process, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (log.toFile().exists() && Files.readString(log).contains("Connected to the MQTT broker")) {
-        return;
-      }
-      assertThat(process.isAlive()).as("connector process alive").isTrue();
-      Thread.sleep(100);
-    }
-    throw new AssertionError("The connector did not connect within 60 s; see " + log);
+    Await.until(
+        "the connector connected and subscribed (see " + log + ")",
+        Duration.ofSeconds(60),
+        () -> {
+          assertThat(process.isAlive()).as("connector process alive").isTrue();
+          try {
+            return log.toFile().exists()
+                && Files.readString(log).contains("Connected to the MQTT broker");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   private static Process start(RunnelTestKit kit, File log) throws IOException {

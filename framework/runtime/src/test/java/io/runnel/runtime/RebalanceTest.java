@@ -1,8 +1,11 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.test.RunnelTest;
+import io.runnel.test.RunnelTestKit;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +33,11 @@ class RebalanceTest {
   void partitionsMoveBetweenInstancesWithoutLossOrDuplicates(String protocol, RunnelTestKit kit)
       throws Exception {
     CopyStream stream =
-        new CopyStream(kit.bootstrapServers(), kit.registry(), 100_000, "rebalance." + protocol);
+        new CopyStream(
+            kit.bootstrapServers(),
+            new SchemaRegistryClient(kit.registryUrl()),
+            100_000,
+            "rebalance." + protocol);
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()))) {
       admin

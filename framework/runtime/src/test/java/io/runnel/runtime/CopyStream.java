@@ -1,15 +1,17 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import io.runnel.examples.iot.SensorReading;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.test.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,39 +76,36 @@ record CopyStream(
     }
   }
 
-  void awaitOutputs(long count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (outputCount() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "Only " + outputCount() + " outputs after " + timeout + ", expected " + count);
-      }
-      Thread.sleep(100);
-    }
+  void awaitOutputs(long count, Duration timeout) {
+    Await.until(count + " outputs", timeout, this::outputCount, outputs -> outputs >= count);
   }
 
-  /** Reads the output until every event was seen or the timeout passes; returns what was read. */
+  /** Reads the output until every event was seen (fails when the timeout passes first). */
   Outputs readUntilComplete(Duration timeout) {
     AvroDeserializer deserializer =
         AvroDeserializer.forSpecificClass(registry, SensorReading.class);
     BitSet seen = new BitSet(events);
-    long outputs = 0;
+    AtomicLong outputs = new AtomicLong();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = outputPartitions(consumer);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (seen.cardinality() < events && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          seen.set(
-              (int)
-                  ((SensorReading) deserializer.deserialize(record.topic(), record.value()))
-                      .getTemperatureC());
-          outputs++;
-        }
-      }
+      Await.until(
+          "all " + events + " events on " + output(),
+          timeout,
+          () -> {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+              seen.set(
+                  (int)
+                      ((SensorReading) deserializer.deserialize(record.topic(), record.value()))
+                          .getTemperatureC());
+              outputs.incrementAndGet();
+            }
+            return seen.cardinality();
+          },
+          distinct -> distinct == events);
     }
-    return new Outputs(outputs, seen.cardinality());
+    return new Outputs(outputs.get(), seen.cardinality());
   }
 
   /** What the output topic held: records, and distinct events among them. */

@@ -1,9 +1,8 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
-import io.runnel.runtime.KafkaSettings;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

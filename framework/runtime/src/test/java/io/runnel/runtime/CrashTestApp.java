@@ -1,4 +1,4 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;

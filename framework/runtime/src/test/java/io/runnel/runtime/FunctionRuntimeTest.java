@@ -1,14 +1,17 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import io.runnel.examples.iot.SensorReading;
-import java.time.Duration;
+import io.runnel.examples.iot.TemperatureAlert;
+import io.runnel.test.Await;
+import io.runnel.test.ReceivedRecord;
+import io.runnel.test.RunnelTest;
+import io.runnel.test.RunnelTestKit;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 @RunnelTest(properties = RuntimeTestFunctions.SUITE)
@@ -32,9 +35,9 @@ class FunctionRuntimeTest {
     // Different keys run concurrently: their outputs may come in any order.
     assertThat(alerts).extracting(ReceivedRecord::key).containsExactlyInAnyOrder("dev-1", "dev-2");
     assertThat(alerts)
-        .extracting(r -> ((GenericRecord) r.value()).get("temperatureC"))
+        .extracting(r -> r.value(TemperatureAlert.class).getTemperatureC())
         .containsExactlyInAnyOrder(90.0, 92.0);
-    assertThat(kit.registry().getSubjects()).contains("rt.alerts-value");
+    assertThat(kit.subjects()).contains("rt.alerts-value");
   }
 
   @Test
@@ -87,9 +90,9 @@ class FunctionRuntimeTest {
     assertThat(dead.header("runnel.error.stacktrace")).contains("FailingFunction.handle");
     assertThat(Instant.parse(dead.header("runnel.error.failed.at")))
         .isBefore(Instant.now().plusSeconds(1));
-    assertThat(((GenericRecord) dead.value()).get("deviceId")).hasToString("bad-device");
+    assertThat(dead.value(SensorReading.class).getDeviceId()).hasToString("bad-device");
 
-    awaitUntil(() -> function.handled.size() == 3);
+    Await.until("the three other keys handled", () -> function.handled.size() == 3);
     assertThat(function.handled).containsExactlyInAnyOrder("good-1", "flaky-device", "good-2");
     assertThat(function.attemptsByDevice.get("bad-device")).hasValue(3);
     assertThat(function.attemptsByDevice.get("flaky-device")).hasValue(2);
@@ -100,7 +103,7 @@ class FunctionRuntimeTest {
     kit.send("rt.context", "k1", reading("ctx", 5));
     ReceivedRecord out = kit.awaitRecords("rt.context.out", 1, r -> true).get(0);
     assertThat(out.key()).isEqualTo("k1@rt.context/0/0");
-    assertThat(((GenericRecord) out.value()).get("deviceId")).hasToString("ctx");
+    assertThat(out.value(SensorReading.class).getDeviceId()).hasToString("ctx");
   }
 
   @Test
@@ -108,7 +111,7 @@ class FunctionRuntimeTest {
     RuntimeTestFunctions.BatchFunction function =
         context.getBean(RuntimeTestFunctions.BatchFunction.class);
     IntStream.range(0, 50).forEach(i -> kit.send("rt.batch", "b", reading("b-" + i, i)));
-    awaitUntil(() -> function.devices.size() == 50);
+    Await.until("50 readings handled", () -> function.devices.size() == 50);
     assertThat(function.devices)
         .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "b-" + i).toList());
     assertThat(function.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(50);
@@ -116,20 +119,5 @@ class FunctionRuntimeTest {
 
   static ReceivedRecord byKey(List<ReceivedRecord> records, String key) {
     return records.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
-  }
-
-  static void awaitUntil(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Condition not met within 30 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +46,7 @@ class BrokerRestartTest {
       broker.close();
       LOG.info("Broker stopped after {} of {} outputs", before, stream.events());
       assertThat(before).as("stopped mid-stream").isLessThan(stream.events());
-      Thread.sleep(3_000);
+      Thread.sleep(3_000); // the outage itself: the clients' requests fail meanwhile
       broker = EmbeddedKafkaBroker.start(dataDir, port);
       LOG.info("Broker started again");
       CopyStream.Outputs outputs = stream.readUntilComplete(Duration.ofSeconds(120));

@@ -1,7 +1,10 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.registry.SchemaRegistryClient;
+import io.runnel.test.RunnelTest;
+import io.runnel.test.RunnelTestKit;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,7 +41,9 @@ class ProcessCrashTest {
 
   private CopyStream.Outputs killRepeatedly(RunnelTestKit kit, String prefix, boolean exactlyOnce)
       throws Exception {
-    CopyStream stream = new CopyStream(kit.bootstrapServers(), kit.registry(), EVENTS, prefix);
+    CopyStream stream =
+        new CopyStream(
+            kit.bootstrapServers(), new SchemaRegistryClient(kit.registryUrl()), EVENTS, prefix);
     stream.produce();
     Path logs = Path.of("target", "crash-test", prefix);
     logs.toFile().mkdirs();

@@ -1,9 +1,13 @@
-package io.runnel.test;
+package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import io.runnel.examples.iot.SensorReading;
+import io.runnel.test.Await;
+import io.runnel.test.ReceivedRecord;
+import io.runnel.test.RunnelTest;
+import io.runnel.test.RunnelTestKit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +38,8 @@ class ExecutionEngineTest {
       }
     }
     kit.sendAll("eng.ordered", readings);
-    FunctionRuntimeTest.awaitUntil(
+    Await.until(
+        "600 readings handled",
         () -> function.sequenceByDevice.values().stream().mapToInt(List::size).sum() == 600);
     List<Double> expected = IntStream.range(0, 20).mapToObj(i -> (double) i).toList();
     assertThat(function.sequenceByDevice).hasSize(30);
@@ -53,7 +58,7 @@ class ExecutionEngineTest {
       kit.send("eng.hang", "flows-" + i, reading("flows-" + i, i));
     }
     // Other keys do not wait for the hanging one.
-    FunctionRuntimeTest.awaitUntil(() -> function.handled.size() == 20);
+    Await.until("the 20 other keys handled", () -> function.handled.size() == 20);
     // Sending the 20 may take longer than one 300 ms timeout: the retry may have begun.
     assertThat(function.hangs.get()).isBetween(1, 2);
 
@@ -74,7 +79,7 @@ class ExecutionEngineTest {
     for (int i = 0; i < 200; i++) {
       kit.send("eng.bounded", "k" + i, reading("k" + i, i));
     }
-    FunctionRuntimeTest.awaitUntil(() -> function.handled.get() == 200);
+    Await.until("200 readings handled", () -> function.handled.get() == 200);
     // At most the bound (20) plus one poll (10 records) are ever held, so never more run at once,
     // although 1000 invocations at once would be allowed.
     assertThat(function.concurrency.max.get()).isGreaterThan(1).isLessThanOrEqualTo(30);
@@ -86,13 +91,16 @@ class ExecutionEngineTest {
     EngineTestFunctions.BackingOffFunction function =
         context.getBean(EngineTestFunctions.BackingOffFunction.class);
     kit.send("eng.backoff", "fails-once", reading("fails-once", 1));
-    FunctionRuntimeTest.awaitUntil(() -> function.failures.get() == 1);
+    Await.until("the first call failed", () -> function.failures.get() == 1);
     long failed = System.currentTimeMillis();
     kit.send("eng.backoff", "other", reading("other", 2));
+    Await.until(
+        "both keys handled",
+        () -> function.handledAtMillis.keySet().containsAll(List.of("other", "fails-once")));
     // maxConcurrency = 1: while the first record waits its 3 s backoff, the other key runs.
-    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("other"));
-    assertThat(function.handledAtMillis.get("other") - failed).isLessThan(2_500);
-    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("fails-once"));
+    assertThat(function.handledAtMillis.get("other"))
+        .as("the other key ran before the retry")
+        .isLessThan(function.handledAtMillis.get("fails-once"));
     assertThat(function.handledAtMillis.get("fails-once") - failed).isGreaterThanOrEqualTo(2_900);
   }
 
@@ -103,16 +111,18 @@ class ExecutionEngineTest {
         context.getBean(EngineTestFunctions.RetryingFunction.class);
     // Once the function reads the topic, time how long each record takes.
     kit.send("eng.retry", "warm-up", reading("warm-up", 0));
-    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("warm-up"));
+    Await.until("the warm-up handled", () -> function.handledAtMillis.containsKey("warm-up"));
     long sent = System.currentTimeMillis();
     kit.send("eng.retry", "twice", reading("twice", 1));
     kit.send("eng.retry", "always", reading("always", 2));
     kit.send("eng.retry", "ok", reading("ok", 3));
 
-    FunctionRuntimeTest.awaitUntil(() -> function.handledAtMillis.containsKey("twice"));
-    assertThat(function.handledAtMillis.get("ok") - sent)
-        .as("ms until the record behind the failures ran")
-        .isLessThan(600);
+    Await.until(
+        "the third call and the record behind the failures",
+        () -> function.handledAtMillis.keySet().containsAll(List.of("twice", "ok")));
+    assertThat(function.handledAtMillis.get("ok"))
+        .as("the record behind the failures ran before their retries")
+        .isLessThan(function.handledAtMillis.get("twice"));
     assertThat(function.handledAtMillis.get("twice") - sent)
         .as("ms until the third call")
         .isGreaterThanOrEqualTo(600);
