@@ -44,8 +44,11 @@ public @interface EventFunction {
    */
   String name() default "";
 
-  /** The topics to consume. */
-  String[] topics();
+  /**
+   * The topics to consume; may instead come from {@code runnel.functions.<name>.topics}, and one of
+   * the two must name at least one.
+   */
+  String[] topics() default {};
 
   /** The consumer group; defaults to {@code runnel-<name>}. */
   String group() default "";
@@ -111,4 +114,12 @@ public @interface EventFunction {
 
   /** The dead-letter topic; defaults to {@code <input-topic>.dlq}. */
   String deadLetterTopic() default "";
+
+  /**
+   * For a {@code GenericRecord} function: an Avro schema file on the classpath (such as {@code
+   * schemas/sensor-reading.avsc}) that every record is resolved to, whatever compatible schema it
+   * was written with. Empty (the default): records keep their writer's schema. A function taking a
+   * generated class always reads as that class's schema.
+   */
+  String readerSchema() default "";
 }

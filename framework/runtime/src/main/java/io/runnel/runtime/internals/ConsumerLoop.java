@@ -1,5 +1,7 @@
 package io.runnel.runtime.internals;
 
+import io.runnel.support.FunctionDescriptor;
+import io.runnel.support.FunctionShape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,7 +49,7 @@ final class ConsumerLoop implements Runnable {
    */
   private static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(1);
 
-  private final FunctionDefinition function;
+  private final FunctionDescriptor function;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final RecordProcessor processor;
   private final Duration commitInterval;
@@ -61,7 +63,7 @@ final class ConsumerLoop implements Runnable {
   private volatile boolean running = true;
 
   ConsumerLoop(
-      FunctionDefinition function,
+      FunctionDescriptor function,
       KafkaConsumer<byte[], byte[]> consumer,
       RecordProcessor processor,
       Duration commitInterval,
@@ -78,7 +80,7 @@ final class ConsumerLoop implements Runnable {
   @Override
   public void run() {
     try {
-      consumer.subscribe(function.subscribedTopics(), new Rebalances());
+      consumer.subscribe(RetryTopics.subscribedTopics(function), new Rebalances());
       while (running) {
         ConsumerRecords<byte[], byte[]> records =
             consumer.poll(

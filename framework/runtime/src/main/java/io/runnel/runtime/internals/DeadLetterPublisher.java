@@ -1,6 +1,7 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.runtime.DeadLetterHeaderStyle;
+import io.runnel.support.FunctionDescriptor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ final class DeadLetterPublisher {
 
   /** Sends the dead letter; {@code work} finishes only once Kafka acknowledged it. */
   void publish(
-      FunctionDefinition function, RecordWork work, Stage stage, Throwable failure, int attempts) {
+      FunctionDescriptor function, RecordWork work, Stage stage, Throwable failure, int attempts) {
     ConsumerRecord<byte[], byte[]> record = work.record();
     Headers headers = new RecordHeaders(record.headers().toArray());
     switch (style) {
@@ -54,7 +55,7 @@ final class DeadLetterPublisher {
 
   private static void runnelHeaders(
       Headers headers,
-      FunctionDefinition function,
+      FunctionDescriptor function,
       ConsumerRecord<byte[], byte[]> record,
       Stage stage,
       Throwable failure,
@@ -75,7 +76,7 @@ final class DeadLetterPublisher {
 
   private static void springHeaders(
       Headers headers,
-      FunctionDefinition function,
+      FunctionDescriptor function,
       ConsumerRecord<byte[], byte[]> record,
       Throwable failure) {
     HeaderText.put(headers, "kafka_dlt-exception-fqcn", failure.getClass().getName());
@@ -118,7 +119,7 @@ final class DeadLetterPublisher {
 
   private static void connectHeaders(
       Headers headers,
-      FunctionDefinition function,
+      FunctionDescriptor function,
       ConsumerRecord<byte[], byte[]> record,
       Stage stage,
       Throwable failure) {

@@ -1,6 +1,8 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
+import io.runnel.support.FunctionDescriptor;
+import io.runnel.support.FunctionShape;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,7 +19,7 @@ final class RecordProcessor implements RecordWork.Redo {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordProcessor.class);
 
-  private final FunctionDefinition function;
+  private final FunctionDescriptor function;
   private final RecordDecoder decoder;
   private final Object bean;
   private final OutputProducer producer;
@@ -26,7 +28,7 @@ final class RecordProcessor implements RecordWork.Redo {
   private final KeyOrderedDispatcher dispatcher;
 
   RecordProcessor(
-      FunctionDefinition function,
+      FunctionDescriptor function,
       RecordDecoder decoder,
       Object bean,
       OutputProducer producer,
@@ -132,7 +134,7 @@ final class RecordProcessor implements RecordWork.Redo {
     }
     var record = work.record();
     producer.sendRaw(
-        FunctionDefinition.retryTopic(RetryTopics.originalTopic(record), next),
+        RetryTopics.retryTopic(RetryTopics.originalTopic(record), next),
         record.key(),
         record.value(),
         RetryTopics.forRetry(

@@ -1,12 +1,15 @@
 package io.runnel.runtime.internals;
 
+import io.runnel.support.FunctionDescriptor;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The headers of a record moved to a retry topic: which retry it is, when it is due, and the topic
- * it first came from.
+ * The retry topics of a function ({@code <topic>.retry.<n>}) and the headers of a record moved to
+ * one: which retry it is, when it is due, and the topic it first came from.
  */
 final class RetryTopics {
 
@@ -16,6 +19,22 @@ final class RetryTopics {
   static final String LAST_EXCEPTION = "runnel.retry.last.exception";
 
   private RetryTopics() {}
+
+  /** The function's input topics and, when retry topics are configured, their retry topics. */
+  static List<String> subscribedTopics(FunctionDescriptor function) {
+    List<String> subscribed = new ArrayList<>(function.topics());
+    for (String topic : function.topics()) {
+      for (int level = 1; level <= function.retryTopicDelaysMs().size(); level++) {
+        subscribed.add(retryTopic(topic, level));
+      }
+    }
+    return subscribed;
+  }
+
+  /** The retry topic of {@code originalTopic} for retry number {@code level} (1-based). */
+  static String retryTopic(String originalTopic, int level) {
+    return originalTopic + ".retry." + level;
+  }
 
   /** 0 for a record from an input topic, n for one from its n-th retry topic. */
   static int level(ConsumerRecord<byte[], byte[]> record) {
