@@ -18,8 +18,9 @@ import java.lang.annotation.Target;
  *   <li>{@code void handle(T event)}
  *   <li>{@code R handle(T event)}: a non-null result is published to {@link #outputTopic()} with
  *       the input record's key
- *   <li>{@code handle(T event, EventContext context)}: the record's coordinates and an {@link
- *       Emitter} for publishing to any topic
+ *   <li>{@code void handle(T event, EventContext context)} and {@code R handle(T event,
+ *       EventContext context)}: the record's coordinates and an {@link Emitter} for publishing to
+ *       any topic
  *   <li>{@code void handle(List<T> events)}: the records of one poll, per partition, in offset
  *       order
  * </ul>
@@ -29,8 +30,8 @@ import java.lang.annotation.Target;
  * at-least-once: an input offset is committed only after the method returned for it and for every
  * record before it in its partition, and every record they emitted was acknowledged by Kafka. A
  * method that keeps throwing after {@link #maxAttempts()} sends the record to the dead-letter
- * topic. Every attribute can be overridden in configuration under {@code
- * runnel.functions.<name>.*}.
+ * topic. Every attribute but {@code name} can be overridden in configuration under {@code
+ * runnel.functions.<name>.<attribute in kebab-case>} (such as {@code max-attempts}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
