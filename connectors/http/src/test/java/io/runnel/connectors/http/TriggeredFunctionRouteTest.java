@@ -35,6 +35,14 @@ class TriggeredFunctionRouteTest {
     void receive(SensorReading reading) {}
   }
 
+  @Singleton
+  @Requires(property = "runnel.test.suite", value = "http-trigger")
+  static class NoteFunction {
+    @EventFunction(name = "notes", topics = "http.notes", readerSchema = "triggers/note.avsc")
+    @HttpTrigger(path = "/notes", key = "body.author")
+    void receive(GenericRecord note) {}
+  }
+
   @Test
   void aPostLandsOnTheTopicConfiguredForTheFunctionUnderItsName(
       RunnelTestKit kit, ApplicationContext context) {
@@ -51,5 +59,22 @@ class TriggeredFunctionRouteTest {
     assertThat(stored.key()).isEqualTo("dev-moved");
     assertThat(((GenericRecord) stored.value()).get("deviceId")).hasToString("dev-moved");
     assertThat(stored.header("runnel.http.route")).isEqualTo("intake-function");
+  }
+
+  @Test
+  void aGenericRecordFunctionsRouteTakesItsReaderSchema(
+      RunnelTestKit kit, ApplicationContext context) {
+    GatewayClient http = new GatewayClient(context);
+
+    GatewayClient.Reply accepted = http.post("/notes", "{\"author\": \"ada\", \"text\": \"hi\"}");
+    GatewayClient.Reply rejected = http.post("/notes", "{\"author\": \"ada\"}");
+
+    assertThat(accepted.status()).isEqualTo(202);
+    GenericRecord stored =
+        (GenericRecord) kit.awaitRecords("http.notes", 1, r -> true).get(0).value();
+    assertThat(stored.getSchema().getFullName()).isEqualTo("io.runnel.connectors.http.test.Note");
+    assertThat(stored.get("text")).hasToString("hi");
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.raw().body()).contains("text");
   }
 }
