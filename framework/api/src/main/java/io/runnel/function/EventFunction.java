@@ -18,8 +18,9 @@ import java.lang.annotation.Target;
  *   <li>{@code void handle(T event)}
  *   <li>{@code R handle(T event)}: a non-null result is published to {@link #outputTopic()} with
  *       the input record's key
- *   <li>{@code handle(T event, EventContext context)}: the record's coordinates and an {@link
- *       Emitter} for publishing to any topic
+ *   <li>{@code void handle(T event, EventContext context)} and {@code R handle(T event,
+ *       EventContext context)}: the record's coordinates and an {@link Emitter} for publishing to
+ *       any topic
  *   <li>{@code void handle(List<T> events)}: the records of one poll, per partition, in offset
  *       order
  * </ul>
@@ -29,8 +30,8 @@ import java.lang.annotation.Target;
  * at-least-once: an input offset is committed only after the method returned for it and for every
  * record before it in its partition, and every record they emitted was acknowledged by Kafka. A
  * method that keeps throwing after {@link #maxAttempts()} sends the record to the dead-letter
- * topic. Every attribute can be overridden in configuration under {@code
- * runnel.functions.<name>.*}.
+ * topic. Every attribute but {@code name} can be overridden in configuration under {@code
+ * runnel.functions.<name>.<attribute in kebab-case>} (such as {@code max-attempts}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -44,8 +45,11 @@ public @interface EventFunction {
    */
   String name() default "";
 
-  /** The topics to consume. */
-  String[] topics();
+  /**
+   * The topics to consume; may instead come from {@code runnel.functions.<name>.topics}, and one of
+   * the two must name at least one.
+   */
+  String[] topics() default {};
 
   /** The consumer group; defaults to {@code runnel-<name>}. */
   String group() default "";
@@ -111,4 +115,12 @@ public @interface EventFunction {
 
   /** The dead-letter topic; defaults to {@code <input-topic>.dlq}. */
   String deadLetterTopic() default "";
+
+  /**
+   * For a {@code GenericRecord} function: an Avro schema file on the classpath (such as {@code
+   * schemas/sensor-reading.avsc}) that every record is resolved to, whatever compatible schema it
+   * was written with. Empty (the default): records keep their writer's schema. A function taking a
+   * generated class always reads as that class's schema.
+   */
+  String readerSchema() default "";
 }

@@ -80,6 +80,16 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void aReaderSchemaForAFunctionOfAGeneratedClassIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.functions.convert.reader-schema", "reader/reading-v1.avsc");
+    assertStartFails(
+        properties,
+        "runnel.functions.convert.reader-schema is for GenericRecord functions",
+        "io.runnel.examples.iot.SensorReading");
+  }
+
+  @Test
   void kafkaClientPropertiesArePassedThroughWithTheirDottedNames() {
     Map<String, Object> properties = valid();
     properties.put("runnel.runtime.enabled", "false");

@@ -12,6 +12,10 @@ import io.runnel.test.RunnelTestKit;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.junit.jupiter.api.Test;
 
 @RunnelTest(properties = RuntimeTestFunctions.SUITE)
@@ -115,6 +119,35 @@ class FunctionRuntimeTest {
     assertThat(function.devices)
         .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "b-" + i).toList());
     assertThat(function.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(50);
+  }
+
+  @Test
+  void aGenericRecordFunctionGetsRecordsResolvedToItsReaderSchema(RunnelTestKit kit) {
+    Schema writer =
+        SchemaBuilder.record("Reading")
+            .namespace("io.runnel.test.reader")
+            .fields()
+            .requiredString("deviceId")
+            .requiredDouble("temperatureC")
+            .requiredDouble("humidity")
+            .endRecord();
+    GenericRecord written =
+        new GenericRecordBuilder(writer)
+            .set("deviceId", "v2")
+            .set("temperatureC", 21.5)
+            .set("humidity", 40.0)
+            .build();
+
+    kit.send("rt.versions", "v2", written);
+
+    GenericRecord read =
+        (GenericRecord) kit.awaitRecords("rt.versions.read", 1, r -> true).get(0).value();
+    assertThat(read.getSchema().getFields())
+        .extracting(Schema.Field::name)
+        .containsExactly("deviceId", "temperatureC", "unit");
+    assertThat(read.get("deviceId")).hasToString("v2");
+    assertThat(read.get("temperatureC")).isEqualTo(21.5);
+    assertThat(read.get("unit")).hasToString("C");
   }
 
   static ReceivedRecord byKey(List<ReceivedRecord> records, String key) {

@@ -91,4 +91,17 @@ final class RuntimeTestFunctions {
       readings.forEach(r -> devices.add(r.getDeviceId()));
     }
   }
+
+  @Singleton
+  @Requires(property = "runnel.test.suite", value = "runtime")
+  static class ReaderSchemaFunction {
+    @EventFunction(
+        name = "reader-schema",
+        topics = "rt.versions",
+        outputTopic = "rt.versions.read",
+        readerSchema = "reader/reading-v1.avsc")
+    GenericRecord handle(GenericRecord reading) {
+      return reading;
+    }
+  }
 }

@@ -3,26 +3,32 @@ package io.runnel.connectors.http;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import io.runnel.function.HttpTrigger;
+import io.runnel.support.AnnotationAttributes;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * One configured route, under {@code runnel.http.routes.<name>}: requests to {@code method} +
- * {@code path} become events of {@code schema} on {@code topic}.
+ * {@code path} become events of {@code schema} on {@code topic}. Unset values take the defaults of
+ * {@link HttpTrigger}, so that a configured route and an annotated one behave alike.
  */
 @EachProperty("runnel.http.routes")
 public class HttpRouteSettings {
 
   private final String name;
-  private String method = "POST";
+  private String method =
+      AnnotationAttributes.declaredDefault(HttpTrigger.class, "method", String.class);
   private String path;
   private String topic;
   private String schema;
   private String subject;
-  private String key = "";
-  private HttpTrigger.Mode mode = HttpTrigger.Mode.ACCEPT;
+  private String key = AnnotationAttributes.declaredDefault(HttpTrigger.class, "key", String.class);
+  private HttpTrigger.Mode mode =
+      AnnotationAttributes.declaredDefault(HttpTrigger.class, "mode", HttpTrigger.Mode.class);
   private List<String> roles = List.of();
-  private Duration replyTimeout = Duration.ofSeconds(10);
+  private Duration replyTimeout =
+      Duration.ofMillis(
+          AnnotationAttributes.declaredDefault(HttpTrigger.class, "replyTimeoutMs", Long.class));
 
   public HttpRouteSettings(@Parameter String name) {
     this.name = name;
@@ -33,7 +39,7 @@ public class HttpRouteSettings {
     return name;
   }
 
-  /** {@code method}: POST (default), PUT or PATCH. */
+  /** {@code method}: POST, PUT or PATCH; {@link HttpTrigger#method()} when not set. */
   public String getMethod() {
     return method;
   }
@@ -90,7 +96,10 @@ public class HttpRouteSettings {
     this.key = key;
   }
 
-  /** {@code mode}: ACCEPT (202 once stored, the default) or REQUEST_REPLY. */
+  /**
+   * {@code mode}: ACCEPT (202 once stored) or REQUEST_REPLY; {@link HttpTrigger#mode()} when not
+   * set.
+   */
   public HttpTrigger.Mode getMode() {
     return mode;
   }
@@ -108,7 +117,10 @@ public class HttpRouteSettings {
     this.roles = roles;
   }
 
-  /** {@code reply-timeout}: how long a request-reply call waits before 504 (default 10s). */
+  /**
+   * {@code reply-timeout}: how long a request-reply call waits before 504; {@link
+   * HttpTrigger#replyTimeoutMs()} when not set.
+   */
   public Duration getReplyTimeout() {
     return replyTimeout;
   }

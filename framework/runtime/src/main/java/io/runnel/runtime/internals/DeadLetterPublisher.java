@@ -1,6 +1,7 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.runtime.DeadLetterHeaderStyle;
+import io.runnel.support.FunctionDescriptor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -36,7 +37,7 @@ final class DeadLetterPublisher {
 
   /** Sends the dead letter; {@code work} finishes only once Kafka acknowledged it. */
   void publish(
-      FunctionDefinition function, RecordWork work, Stage stage, Throwable failure, int attempts) {
+      FunctionDescriptor function, RecordWork work, Stage stage, Throwable failure, int attempts) {
     ConsumerRecord<byte[], byte[]> record = work.record();
     Headers headers = new RecordHeaders(record.headers().toArray());
     switch (style) {
@@ -57,7 +58,7 @@ final class DeadLetterPublisher {
 
   private static void runnelHeaders(
       Headers headers,
-      FunctionDefinition function,
+      FunctionDescriptor function,
       ConsumerRecord<byte[], byte[]> record,
       Stage stage,
       Throwable failure,
@@ -78,7 +79,7 @@ final class DeadLetterPublisher {
 
   private static void springHeaders(
       Headers headers,
-      FunctionDefinition function,
+      FunctionDescriptor function,
       ConsumerRecord<byte[], byte[]> record,
       Throwable failure) {
     HeaderText.put(headers, "kafka_dlt-exception-fqcn", failure.getClass().getName());
@@ -121,7 +122,7 @@ final class DeadLetterPublisher {
 
   private static void connectHeaders(
       Headers headers,
-      FunctionDefinition function,
+      FunctionDescriptor function,
       ConsumerRecord<byte[], byte[]> record,
       Stage stage,
       Throwable failure) {

@@ -4,22 +4,19 @@ import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
-import io.micronaut.context.exceptions.ConfigurationException;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
-import io.runnel.runtime.FunctionSettings;
 import io.runnel.runtime.KafkaSettings;
 import io.runnel.runtime.RuntimeSettings;
 import io.runnel.runtime.SchemaRegistrySettings;
+import io.runnel.support.FunctionDescriptor;
+import io.runnel.support.FunctionDescriptors;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,35 +39,32 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
    */
   private record RunningFunction(ConsumerLoop loop, Thread thread, List<Runnable> closers) {}
 
-  private final FunctionCatalog catalog;
+  private final FunctionDescriptors functions;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
-  private final List<FunctionSettings> overrides;
   private final BeanContext beans;
   private final List<RunningFunction> running = new ArrayList<>();
   private HandOverProducer producer;
   private InvocationWatchdog watchdog;
 
   FunctionRuntime(
-      FunctionCatalog catalog,
+      FunctionDescriptors functions,
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
-      List<FunctionSettings> overrides,
       BeanContext beans) {
-    this.catalog = catalog;
+    this.functions = functions;
     this.kafka = kafka;
     this.registry = registry;
     this.runtime = runtime;
-    this.overrides = overrides;
     this.beans = beans;
   }
 
   @Override
   public synchronized void onApplicationEvent(StartupEvent event) {
-    List<FunctionDefinition> functions = resolveFunctions();
-    if (functions.isEmpty()) {
+    List<FunctionDescriptor> enabled = functions.enabled();
+    if (enabled.isEmpty()) {
       LOG.info("No @EventFunction beans found: nothing to consume");
       return;
     }
@@ -84,7 +78,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false);
     producer = new HandOverProducer(kafka, serializer);
     watchdog = new InvocationWatchdog("runnel-timeouts");
-    for (FunctionDefinition function : functions) {
+    for (FunctionDescriptor function : enabled) {
       running.add(start(function, client, serializer));
       LOG.info(
           "Function {} consuming {} as group {} ({} ordering, up to {} at once)",
@@ -104,7 +98,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
    * an output was lost.
    */
   private RunningFunction start(
-      FunctionDefinition function, SchemaRegistryClient client, AvroSerializer serializer) {
+      FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
@@ -149,48 +143,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     return new RunningFunction(loop, thread, closers);
   }
 
-  /**
-   * The enabled functions with their overrides; an override for no known function fails start-up.
-   */
-  private List<FunctionDefinition> resolveFunctions() {
-    Map<String, FunctionCatalog.FoundFunction> byName = new LinkedHashMap<>();
-    for (FunctionCatalog.FoundFunction found : catalog.found()) {
-      FunctionCatalog.FoundFunction clash = byName.put(found.name(), found);
-      if (clash != null) {
-        throw new ConfigurationException(
-            "Two @EventFunction methods are named '"
-                + found.name()
-                + "' ("
-                + clash.bean().getBeanType().getName()
-                + " and "
-                + found.bean().getBeanType().getName()
-                + "): give one of them another name");
-      }
-    }
-    Map<String, FunctionSettings> settingsByName =
-        overrides.stream()
-            .collect(Collectors.toMap(FunctionSettings::getName, Function.identity()));
-    for (String name : settingsByName.keySet()) {
-      if (!byName.containsKey(name)) {
-        throw new ConfigurationException(
-            "runnel.functions."
-                + name
-                + " configures no known function; the functions are "
-                + byName.keySet());
-      }
-    }
-    List<FunctionDefinition> enabled = new ArrayList<>();
-    for (FunctionCatalog.FoundFunction found : byName.values()) {
-      FunctionSettings settings = settingsByName.get(found.name());
-      if (settings == null || settings.isEnabled()) {
-        enabled.add(FunctionDefinition.of(found.bean(), found.method(), settings));
-      }
-    }
-    return enabled;
-  }
-
   private RecordProcessor newProcessor(
-      FunctionDefinition function,
+      FunctionDescriptor function,
       SchemaRegistryClient client,
       KeyOrderedDispatcher dispatcher,
       RetryTopics retryTopics,
@@ -198,10 +152,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     return new RecordProcessor(
         function,
         new RecordDecoder(
-            client,
-            function.eventType(),
-            registry.getUnreachableWait(),
-            dispatcher::sleepWithoutPermit),
+            client, function, registry.getUnreachableWait(), dispatcher::sleepWithoutPermit),
         beans.getBean(function.bean()),
         output,
         new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle()),
@@ -210,7 +161,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
         dispatcher);
   }
 
-  private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDefinition function) {
+  private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {
     Map<String, Object> config = kafka.manualCommitConsumerConfig(function.group());
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-" + function.name());

@@ -1,6 +1,7 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.function.InvocationTimeoutException;
+import io.runnel.support.RetryPolicy;
 
 /**
  * Calls a handler until it succeeds or the {@link RetryPolicy} gives up, each attempt under the

@@ -3,6 +3,7 @@ package io.runnel.runtime.internals;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.support.FunctionDescriptor;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.generic.GenericRecord;
@@ -29,11 +30,16 @@ final class RecordDecoder {
   private final AtomicInteger waiting = new AtomicInteger();
 
   RecordDecoder(
-      SchemaRegistryClient registry, Class<?> eventType, Duration unreachableWait, Pause pause) {
+      SchemaRegistryClient registry,
+      FunctionDescriptor function,
+      Duration unreachableWait,
+      Pause pause) {
+    // Records are resolved to the function's reader schema; a GenericRecord function without one
+    // reads each record as written.
     this.deserializer =
-        eventType == GenericRecord.class
-            ? new AvroDeserializer(registry, null, false)
-            : AvroDeserializer.forSpecificClass(registry, eventType);
+        function.eventType() == GenericRecord.class
+            ? new AvroDeserializer(registry, function.readerSchema(), false)
+            : AvroDeserializer.forSpecificClass(registry, function.eventType());
     this.unreachableWaitNanos = unreachableWait.toNanos();
     this.pause = pause;
   }

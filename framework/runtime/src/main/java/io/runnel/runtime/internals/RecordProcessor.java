@@ -1,6 +1,8 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
+import io.runnel.support.FunctionDescriptor;
+import io.runnel.support.FunctionShape;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +20,7 @@ final class RecordProcessor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordProcessor.class);
 
-  private final FunctionDefinition function;
+  private final FunctionDescriptor function;
   private final RecordDecoder decoder;
   private final Object bean;
   private final OutputProducer producer;
@@ -28,7 +30,7 @@ final class RecordProcessor {
   private final KeyOrderedDispatcher dispatcher;
 
   RecordProcessor(
-      FunctionDefinition function,
+      FunctionDescriptor function,
       RecordDecoder decoder,
       Object bean,
       OutputProducer producer,

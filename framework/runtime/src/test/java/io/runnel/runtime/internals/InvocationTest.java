@@ -3,6 +3,7 @@ package io.runnel.runtime.internals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.function.InvocationTimeoutException;
+import io.runnel.support.RetryPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -83,7 +83,7 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
     kafka.validate();
     registrySettings.validate();
     SchemaRegistryClient registry = registrySettings.newClient();
-    RouteTable table = RouteTable.build(routeSettings, triggers.found(), registry);
+    RouteTable table = RouteTable.build(routeSettings, triggers.functions(), registry);
     publisher =
         new EventPublisher(
             kafka,

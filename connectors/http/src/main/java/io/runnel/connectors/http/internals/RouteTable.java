@@ -5,10 +5,11 @@ import io.micronaut.http.uri.UriMatchInfo;
 import io.micronaut.http.uri.UriMatchTemplate;
 import io.micronaut.inject.ExecutableMethod;
 import io.runnel.connectors.http.HttpRouteSettings;
-import io.runnel.function.EventFunction;
 import io.runnel.function.HttpTrigger;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.runtime.ConfiguredSchema;
+import io.runnel.support.AnnotationAttributes;
+import io.runnel.support.FunctionDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,14 +39,14 @@ final class RouteTable {
   /** Builds and checks every route; a bad one fails start-up naming its setting. */
   static RouteTable build(
       List<HttpRouteSettings> configured,
-      List<ExecutableMethod<?, ?>> triggers,
+      List<FunctionDescriptor> triggers,
       SchemaRegistryClient registry) {
     List<Route> routes = new ArrayList<>();
     for (HttpRouteSettings settings : configured) {
       routes.add(fromSettings(settings, registry));
     }
-    for (ExecutableMethod<?, ?> method : triggers) {
-      routes.add(fromTrigger(method));
+    for (FunctionDescriptor function : triggers) {
+      routes.add(fromTrigger(function));
     }
     for (int i = 0; i < routes.size(); i++) {
       for (int j = 0; j < i; j++) {
@@ -117,22 +118,23 @@ final class RouteTable {
         prefix);
   }
 
-  private static Route fromTrigger(ExecutableMethod<?, ?> method) {
+  /**
+   * The route of an {@code @HttpTrigger} function: named after the function, to its first topic
+   * (configuration included), with its reader schema.
+   */
+  private static Route fromTrigger(FunctionDescriptor function) {
+    ExecutableMethod<Object, Object> method = function.method();
     String where =
         "@HttpTrigger on "
             + method.getDeclaringType().getSimpleName()
             + "."
             + method.getMethodName();
-    if (method.getArguments().length == 0
-        || !SpecificRecord.class.isAssignableFrom(method.getArguments()[0].getType())) {
+    if (function.readerSchema() == null) {
       throw new ConfigurationException(
           where
-              + ": the function must take a generated Avro class (its schema is the route's);"
-              + " for GenericRecord functions configure the route under runnel.http.routes");
-    }
-    String[] topics = method.stringValues(EventFunction.class, "topics");
-    if (topics.length == 0) {
-      throw new ConfigurationException(where + ": the method is not an @EventFunction");
+              + ": the function takes GenericRecord without a reader schema, so the route has no"
+              + " schema: set readerSchema on @EventFunction, or configure the route under"
+              + " runnel.http.routes");
     }
     Class<?> returned = method.getReturnType().getType();
     Schema replySchema =
@@ -140,23 +142,22 @@ final class RouteTable {
             ? SpecificData.get().getSchema(returned)
             : null;
     return route(
-        method
-            .stringValue(EventFunction.class, "name")
-            .filter(n -> !n.isBlank())
-            .orElse(method.getMethodName()),
-        method.stringValue(HttpTrigger.class, "method").orElse("POST"),
-        method.stringValue(HttpTrigger.class, "path").orElse(""),
-        topics[0],
-        SpecificData.get().getSchema(method.getArguments()[0].getType()),
-        KeySource.parse(method.stringValue(HttpTrigger.class, "key").orElse(""), where + " key"),
-        method
-            .enumValue(HttpTrigger.class, "mode", HttpTrigger.Mode.class)
-            .orElse(HttpTrigger.Mode.ACCEPT),
+        function.name(),
+        trigger(method, "method", String.class),
+        trigger(method, "path", String.class),
+        function.topics().get(0),
+        function.readerSchema(),
+        KeySource.parse(trigger(method, "key", String.class), where + " key"),
+        trigger(method, "mode", HttpTrigger.Mode.class),
         List.of(method.stringValues(HttpTrigger.class, "roles")),
-        Duration.ofMillis(method.longValue(HttpTrigger.class, "replyTimeoutMs").orElse(10_000)),
+        Duration.ofMillis(trigger(method, "replyTimeoutMs", Long.class)),
         where,
         replySchema,
         where + " ");
+  }
+
+  private static <T> T trigger(ExecutableMethod<?, ?> method, String member, Class<T> type) {
+    return AnnotationAttributes.value(method, HttpTrigger.class, member, type);
   }
 
   private static Route route(

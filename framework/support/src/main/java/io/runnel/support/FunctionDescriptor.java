@@ -1,0 +1,44 @@
+package io.runnel.support;
+
+import io.micronaut.inject.BeanDefinition;
+import io.micronaut.inject.ExecutableMethod;
+import io.runnel.function.Ordering;
+import java.util.List;
+import org.apache.avro.Schema;
+
+/**
+ * One function as it is to run, checked: its handler method and every setting, the {@code
+ * EventFunction} attribute's value with {@code runnel.functions.<name>.*} applied. Built by {@link
+ * FunctionDescriptors}; the runtime runs it and the HTTP gateway routes to it, so both follow the
+ * same configuration.
+ *
+ * @param outputTopic where returned values go, or null
+ * @param deadLetterTopic the configured dead-letter topic, or null for {@code <input-topic>.dlq}
+ * @param readerSchema the schema records are resolved to: the generated class's, the declared one
+ *     of a {@code GenericRecord} function, or null when such a function reads the writer's schema
+ * @param eventType the generated class or {@code GenericRecord}
+ */
+public record FunctionDescriptor(
+    String name,
+    List<String> topics,
+    String group,
+    String outputTopic,
+    String deadLetterTopic,
+    Ordering ordering,
+    int maxConcurrency,
+    int maxBufferedRecords,
+    long timeoutMs,
+    RetryPolicy retryPolicy,
+    List<Long> retryTopicDelaysMs,
+    boolean exactlyOnce,
+    Schema readerSchema,
+    FunctionShape shape,
+    Class<?> eventType,
+    BeanDefinition<?> bean,
+    ExecutableMethod<Object, Object> method) {
+
+  /** The dead-letter topic for records read from {@code inputTopic}. */
+  public String deadLetterTopicFor(String inputTopic) {
+    return deadLetterTopic != null ? deadLetterTopic : inputTopic + ".dlq";
+  }
+}
