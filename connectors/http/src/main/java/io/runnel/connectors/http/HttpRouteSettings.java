@@ -2,7 +2,6 @@ package io.runnel.connectors.http;
 
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
-import io.runnel.function.HttpTrigger;
 import java.time.Duration;
 import java.util.List;
 

@@ -6,14 +6,16 @@ import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
 import io.runnel.function.EventContext;
 import io.runnel.function.EventFunction;
-import io.runnel.function.HttpTrigger;
 import io.runnel.function.Ordering;
+import io.runnel.function.RunnelHeaders;
 import io.runnel.runtime.FunctionSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One function as it will run: the handler method with its shape and event type, and its settings
@@ -36,6 +38,8 @@ record FunctionDefinition(
     Class<?> eventType,
     BeanDefinition<?> bean,
     ExecutableMethod<Object, Object> method) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionDefinition.class);
 
   /** The function's name: the annotation's, or the bean class name in kebab-case. */
   static String nameOf(BeanDefinition<?> bean, ExecutableMethod<?, ?> method) {
@@ -86,13 +90,6 @@ record FunctionDefinition(
               + eventType.getName()
               + ": the event type must be a generated Avro SpecificRecord class or GenericRecord");
     }
-    // A request-reply function may answer only its callers, with no output topic.
-    boolean needsOutputTopic =
-        !method.getReturnType().isVoid()
-            && method
-                .enumValue(HttpTrigger.class, "mode", HttpTrigger.Mode.class)
-                .filter(mode -> mode == HttpTrigger.Mode.REQUEST_REPLY)
-                .isEmpty();
     if (!method.getReturnType().isVoid() && shape == FunctionShape.BATCH) {
       throw new ConfigurationException(where + " is a batch function and must return void");
     }
@@ -143,10 +140,19 @@ record FunctionDefinition(
             eventType,
             bean,
             (ExecutableMethod<Object, Object>) method);
-    return definition.validated(prefix, needsOutputTopic);
+    if (!method.getReturnType().isVoid() && definition.outputTopic() == null) {
+      // Request-reply: the result goes only where the request's header says (RecordEventContext).
+      LOG.info(
+          "Function {} returns a value but has no output topic: its results go only to the topic"
+              + " a record names in its {} header; set {}output-topic to publish every result",
+          name,
+          RunnelHeaders.REPLY_TOPIC,
+          prefix);
+    }
+    return definition.validated(prefix);
   }
 
-  private FunctionDefinition validated(String prefix, boolean needsOutputTopic) {
+  private FunctionDefinition validated(String prefix) {
     require(
         !topics.isEmpty() && topics.stream().noneMatch(String::isBlank),
         prefix + "topics must name at least one topic");
@@ -172,13 +178,6 @@ record FunctionDefinition(
         prefix + "max-buffered-records must be at least 1, was " + maxBufferedRecords);
     require(
         timeoutMs >= 0, prefix + "timeout-ms must not be negative (0 for none), was " + timeoutMs);
-    require(
-        !needsOutputTopic || outputTopic != null,
-        prefix
-            + "output-topic is not set, but function "
-            + name
-            + " returns a value: set outputTopic on @EventFunction or in configuration, or mark it"
-            + " @HttpTrigger(mode = REQUEST_REPLY) if it only answers requests");
     return this;
   }
 

@@ -9,9 +9,10 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.runtime.FunctionSettings;
-import io.runnel.runtime.KafkaSettings;
 import io.runnel.runtime.RuntimeSettings;
-import io.runnel.runtime.SchemaRegistrySettings;
+import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaSettings;
+import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
+  private final InstanceSettings instance;
   private final List<FunctionSettings> overrides;
   private final BeanContext beans;
   private final List<RunningFunction> running = new ArrayList<>();
@@ -58,12 +60,14 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
+      InstanceSettings instance,
       List<FunctionSettings> overrides,
       BeanContext beans) {
     this.catalog = catalog;
     this.kafka = kafka;
     this.registry = registry;
     this.runtime = runtime;
+    this.instance = instance;
     this.overrides = overrides;
     this.beans = beans;
   }
@@ -92,7 +96,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       OutputProducer transactions =
           function.exactlyOnce()
               ? new OutputProducer(
-                  kafka, serializer, "runnel-" + function.group() + "-" + runtime.getInstanceId())
+                  kafka, serializer, "runnel-" + function.group() + "-" + instance.getInstanceId())
               : null;
       OutputProducer output = transactions != null ? transactions : producer;
       KeyOrderedDispatcher dispatcher =
