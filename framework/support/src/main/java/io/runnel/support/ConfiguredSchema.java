@@ -40,7 +40,7 @@ public final class ConfiguredSchema {
           setting
               + " is "
               + className
-              + ": no such class on the classpath (is the schemas jar there?)");
+              + ": no such class on the classpath (is the jar with the generated schema classes there?)");
     }
     if (!SpecificRecord.class.isAssignableFrom(type)) {
       throw new ConfigurationException(

@@ -60,8 +60,8 @@ public class HttpRouteSettings {
   }
 
   /**
-   * {@code schema}: the full name of a generated Avro class on the classpath (from {@code
-   * schemas/}), e.g. {@code io.runnel.examples.iot.SensorReading}. Give this or {@code subject}.
+   * {@code schema}: the full name of a generated Avro class on the classpath, e.g. {@code
+   * io.runnel.examples.iot.SensorReading}. Give this or {@code subject}.
    */
   public String getSchema() {
     return schema;
