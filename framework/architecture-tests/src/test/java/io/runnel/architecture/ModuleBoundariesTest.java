@@ -73,7 +73,8 @@ class ModuleBoundariesTest {
   @ArchTest static final ArchRule mqttConnector = connector("mqtt");
 
   @ArchTest
-  static final ArchRule functionExamples = module(EXAMPLES, API, CONTRACT_SCHEMAS, HTTP_TRIGGER);
+  static final ArchRule functionExamples =
+      module(EXAMPLES, API, REGISTRY, CONTRACT_SCHEMAS, HTTP_TRIGGER);
 
   @ArchTest
   static final ArchRule runtimeInternalsStayInsideTheRuntime =
