@@ -54,7 +54,10 @@ public @interface EventFunction {
   /** The consumer group; defaults to {@code runnel-<name>}. */
   String group() default "";
 
-  /** Where a returned value is published; required when the method returns a value. */
+  /**
+   * Where a returned value is published. Without it, a returned value goes only to the topic a
+   * record names in its {@code runnel.reply.topic} header (request-reply), which start-up logs.
+   */
   String outputTopic() default "";
 
   /** Which records may run concurrently: by default those with different keys. */

@@ -1,6 +1,6 @@
 package io.runnel.architecture;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -10,20 +10,70 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
-/** The architecture as rules: what each part may depend on. */
+/**
+ * The module table of CONTRIBUTING.md as rules: each module's classes use, of ours, only the
+ * modules its row names (anything outside {@code io.runnel} is the pom's business). Change the
+ * table and these rules together.
+ */
 @AnalyzeClasses(packages = "io.runnel", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
 
+  // The packages of each module.
+  private static final String[] CONTRACT_SCHEMAS = {"io.runnel.schedule..", "io.runnel.mqtt.."};
+  private static final String[] API = {"io.runnel.function.."};
+  private static final String[] REGISTRY = {
+    "io.runnel.registry",
+    "io.runnel.registry.internals..",
+    "io.runnel.registry.json..",
+    "io.runnel.registry.serde.."
+  };
+  private static final String[] SUPPORT = {"io.runnel.support.."};
+  private static final String[] REGISTRY_SERVER = {"io.runnel.registry.server.."};
+  private static final String[] EMBEDDED_KAFKA = {"io.runnel.embedded.."};
+  private static final String[] RUNTIME = {"io.runnel.runtime.."};
+  private static final String[] TEST_KIT = {"io.runnel.test.."};
+  private static final String[] DEV = {"io.runnel.dev.."};
+  private static final String[] CLI = {"io.runnel.cli.."};
+  private static final String[] EXAMPLES = {"io.runnel.examples.."};
+  private static final String[] HTTP_TRIGGER = {"io.runnel.connectors.http"};
+
+  @ArchTest static final ArchRule contractSchemas = module(CONTRACT_SCHEMAS);
+
+  @ArchTest static final ArchRule api = module(API);
+
+  @ArchTest static final ArchRule registry = module(REGISTRY);
+
+  @ArchTest static final ArchRule support = module(SUPPORT, REGISTRY);
+
+  @ArchTest static final ArchRule registryServer = module(REGISTRY_SERVER, REGISTRY);
+
+  @ArchTest static final ArchRule embeddedKafka = module(EMBEDDED_KAFKA);
+
+  @ArchTest static final ArchRule runtime = module(RUNTIME, API, REGISTRY, SUPPORT);
+
   @ArchTest
-  static final ArchRule apiImportsNothingElseOfOurs =
-      classes()
-          .that()
-          .resideInAPackage("io.runnel.function..")
-          .should()
-          .onlyDependOnClassesThat(
-              resideOutsideOfPackage("io.runnel..").or(resideInAPackage("io.runnel.function..")))
-          .because("the user-facing API must stay small and free of the engine");
+  static final ArchRule testKit = module(TEST_KIT, API, REGISTRY, REGISTRY_SERVER, EMBEDDED_KAFKA);
+
+  @ArchTest
+  static final ArchRule dev =
+      module(DEV, API, REGISTRY, SUPPORT, RUNTIME, REGISTRY_SERVER, EMBEDDED_KAFKA);
+
+  @ArchTest static final ArchRule cli = module(CLI, API);
+
+  @ArchTest static final ArchRule cdcConnector = connector("cdc");
+
+  @ArchTest static final ArchRule httpConnector = connector("http");
+
+  @ArchTest static final ArchRule cronConnector = connector("cron");
+
+  @ArchTest static final ArchRule mqttConnector = connector("mqtt");
+
+  @ArchTest
+  static final ArchRule functionExamples =
+      module(EXAMPLES, API, REGISTRY, CONTRACT_SCHEMAS, HTTP_TRIGGER);
 
   @ArchTest
   static final ArchRule runtimeInternalsStayInsideTheRuntime =
@@ -33,39 +83,51 @@ class ModuleBoundariesTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.runnel.runtime.internals..")
-          .because(
-              "internals can change without notice; users and other modules use the API and settings");
+          .because("internals can change without notice; other modules use the runtime's settings");
 
   @ArchTest
-  static final ArchRule connectorsUseOnlyTheApiTheRegistryAndSharedSettings =
+  static final ArchRule theRuntimeAndTheApiKnowNothingOfHttp =
       noClasses()
           .that()
-          .resideInAPackage("io.runnel.connectors..")
+          .resideInAnyPackage(concat(RUNTIME, API))
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.runnel.runtime.internals..",
-              "io.runnel.dev..",
-              "io.runnel.embedded..",
-              "io.runnel.registry.server..")
-          .because(
-              "connectors share the runnel.kafka and runnel.schema-registry settings, nothing of the"
-                  + " engine");
-
-  @ArchTest
-  static final ArchRule functionsUseOnlyTheApi =
-      noClasses()
-          .that()
-          .resideInAPackage("io.runnel.examples..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.runnel.runtime..",
-              "io.runnel.dev..",
-              "io.runnel.embedded..",
-              "io.runnel.registry.server..");
+          .resideInAnyPackage("io.micronaut.http..")
+          .because("HTTP is a connector's business; request-reply is a generic header");
 
   @ArchTest
   static final ArchRule noPackageCycles =
       slices().matching("io.runnel.(**)").should().beFreeOfCycles();
+
+  /** A connector: api, registry, support and the contract schemas, not the runtime, no other. */
+  private static ArchRule connector(String name) {
+    return module(
+        new String[] {"io.runnel.connectors." + name + ".."},
+        API,
+        REGISTRY,
+        SUPPORT,
+        CONTRACT_SCHEMAS);
+  }
+
+  /** The classes of {@code module} use, of ours, only their own and those of {@code mayUse}. */
+  private static ArchRule module(String[] module, String[]... mayUse) {
+    String[] allowed =
+        concat(module, Stream.of(mayUse).flatMap(Arrays::stream).toArray(String[]::new));
+    return classes()
+        .that()
+        .resideInAnyPackage(module)
+        .should()
+        .onlyDependOnClassesThat(
+            resideOutsideOfPackage("io.runnel..").or(resideInAnyPackage(allowed)))
+        .allowEmptyShould(true)
+        .as(
+            String.join(", ", module)
+                + " use, of ours, only "
+                + String.join(", ", allowed)
+                + " (CONTRIBUTING.md's module table)");
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    return Stream.concat(Arrays.stream(first), Arrays.stream(second)).toArray(String[]::new);
+  }
 }

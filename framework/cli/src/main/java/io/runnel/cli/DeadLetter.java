@@ -1,5 +1,6 @@
 package io.runnel.cli;
 
+import io.runnel.function.RunnelHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -9,33 +10,31 @@ import org.apache.kafka.common.header.Header;
 /** A record read from a dead-letter topic, with the {@code runnel.error.*} headers Runnel wrote. */
 record DeadLetter(ConsumerRecord<byte[], byte[]> record) {
 
-  static final String ERROR_PREFIX = "runnel.error.";
-
   /** Where the dead letter is, as {@code topic/partition/offset}: what replays are tracked by. */
   String coordinates() {
     return record.topic() + "/" + record.partition() + "/" + record.offset();
   }
 
   String header(String name) {
-    Header header = record.headers().lastHeader(ERROR_PREFIX + name);
+    Header header = record.headers().lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   String originalTopic() {
-    return header("original.topic");
+    return header(RunnelHeaders.ERROR_ORIGINAL_TOPIC);
   }
 
   String function() {
-    return header("function");
+    return header(RunnelHeaders.ERROR_FUNCTION);
   }
 
   String exceptionClass() {
-    return header("exception.class");
+    return header(RunnelHeaders.ERROR_EXCEPTION_CLASS);
   }
 
   /** When it failed: the header Runnel wrote, else the dead letter's timestamp. */
   Instant failedAt() {
-    String text = header("failed.at");
+    String text = header(RunnelHeaders.ERROR_FAILED_AT);
     try {
       return text == null ? Instant.ofEpochMilli(record.timestamp()) : Instant.parse(text);
     } catch (DateTimeParseException e) {

@@ -1,5 +1,6 @@
 package io.runnel.cli;
 
+import io.runnel.function.RunnelHeaders;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -138,7 +139,9 @@ final class ReplayCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "Dead letter "
               + letter.coordinates()
-              + " has no runnel.error.original.topic header: name a topic with --to");
+              + " has no "
+              + RunnelHeaders.ERROR_ORIGINAL_TOPIC
+              + " header: name a topic with --to");
     }
     return destination;
   }
@@ -155,7 +158,7 @@ final class ReplayCommand implements Callable<Integer> {
         ConsumerRecord<byte[], byte[]> record = letter.record();
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
-          if (!header.key().startsWith(DeadLetter.ERROR_PREFIX)) {
+          if (!header.key().startsWith(RunnelHeaders.ERROR_PREFIX)) {
             headers.add(header);
           }
         }

@@ -4,7 +4,10 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.time.Duration;
 
-/** How the runtime runs every function, under {@code runnel.runtime}. */
+/**
+ * How the runtime runs every function, under {@code runnel.runtime} (the instance id, which
+ * connectors share, is {@link io.runnel.support.InstanceSettings}).
+ */
 @ConfigurationProperties("runnel.runtime")
 public class RuntimeSettings {
 
@@ -12,7 +15,6 @@ public class RuntimeSettings {
   private Duration commitInterval = Duration.ofMillis(500);
   private Duration drainTimeout = Duration.ofSeconds(30);
   private DeadLetterHeaderStyle deadLetterHeaderStyle = DeadLetterHeaderStyle.RUNNEL;
-  private String instanceId;
 
   /** {@code runnel.runtime.enabled}: false starts no consumers (default true). */
   public boolean isEnabled() {
@@ -54,27 +56,6 @@ public class RuntimeSettings {
 
   public void setDeadLetterHeaderStyle(DeadLetterHeaderStyle deadLetterHeaderStyle) {
     this.deadLetterHeaderStyle = deadLetterHeaderStyle;
-  }
-
-  /**
-   * {@code runnel.runtime.instance-id}: names this instance in the transactional ids of
-   * exactly-once functions; it must differ between instances running at once and stay the same
-   * across a restart (a StatefulSet pod name). Defaults to the host name.
-   */
-  public String getInstanceId() {
-    if (instanceId == null || instanceId.isBlank()) {
-      try {
-        return java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.net.UnknownHostException e) {
-        throw new ConfigurationException(
-            "runnel.runtime.instance-id is not set and the host name is unknown: set it");
-      }
-    }
-    return instanceId;
-  }
-
-  public void setInstanceId(String instanceId) {
-    this.instanceId = instanceId;
   }
 
   /** Fails start-up with the name of the setting when a value is out of range. */

@@ -9,8 +9,8 @@ import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
 import io.runnel.function.EventContext;
 import io.runnel.function.EventFunction;
-import io.runnel.function.HttpTrigger;
 import io.runnel.function.Ordering;
+import io.runnel.function.RunnelHeaders;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +31,8 @@ import org.apache.avro.SchemaParseException;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the {@code @EventFunction} methods in Micronaut's compile-time bean metadata (no classpath
@@ -40,6 +42,8 @@ import org.apache.avro.specific.SpecificRecord;
  */
 @Singleton
 public final class FunctionDescriptors implements ExecutableMethodProcessor<EventFunction> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionDescriptors.class);
 
   private static final String PREFIX = "runnel.functions.";
   // The one setting that is configuration only: there is no point in disabling in code.
@@ -259,21 +263,15 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
         prefix
             + "retry-topic-delays-ms must not be negative, was "
             + function.retryTopicDelaysMs());
-    // A request-reply function may answer only its callers, with no output topic.
-    boolean needsOutputTopic =
-        !function.method().getReturnType().isVoid()
-            && function
-                .method()
-                .enumValue(HttpTrigger.class, "mode", HttpTrigger.Mode.class)
-                .filter(mode -> mode == HttpTrigger.Mode.REQUEST_REPLY)
-                .isEmpty();
-    require(
-        !needsOutputTopic || function.outputTopic() != null,
-        prefix
-            + "output-topic is not set, but function "
-            + function.name()
-            + " returns a value: set outputTopic on @EventFunction or in configuration, or mark it"
-            + " @HttpTrigger(mode = REQUEST_REPLY) if it only answers requests");
+    if (!function.method().getReturnType().isVoid() && function.outputTopic() == null) {
+      // Request-reply: the result goes only where the request's header says (RecordEventContext).
+      LOG.info(
+          "Function {} returns a value but has no output topic: its results go only to the topic"
+              + " a record names in its {} header; set {}output-topic to publish every result",
+          function.name(),
+          RunnelHeaders.REPLY_TOPIC,
+          prefix);
+    }
   }
 
   private static Schema readerSchema(

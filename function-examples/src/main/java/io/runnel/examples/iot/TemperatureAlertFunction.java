@@ -2,8 +2,8 @@ package io.runnel.examples.iot;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.runnel.connectors.http.HttpTrigger;
 import io.runnel.function.EventFunction;
-import io.runnel.function.HttpTrigger;
 import jakarta.inject.Singleton;
 
 /**

@@ -1,6 +1,6 @@
 package io.runnel.connectors.cdc;
 
-import io.runnel.runtime.StandaloneProcess;
+import io.runnel.support.StandaloneProcess;
 import java.util.Map;
 
 /**

@@ -2,7 +2,6 @@ package io.runnel.connectors.http;
 
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
-import io.runnel.function.HttpTrigger;
 import io.runnel.support.AnnotationAttributes;
 import java.time.Duration;
 import java.util.List;
@@ -67,8 +66,8 @@ public class HttpRouteSettings {
   }
 
   /**
-   * {@code schema}: the full name of a generated Avro class on the classpath (from {@code
-   * schemas/}), e.g. {@code io.runnel.examples.iot.SensorReading}. Give this or {@code subject}.
+   * {@code schema}: the full name of a generated Avro class on the classpath, e.g. {@code
+   * io.runnel.examples.iot.SensorReading}. Give this or {@code subject}.
    */
   public String getSchema() {
     return schema;

@@ -3,7 +3,6 @@ package io.runnel.connectors.http;
 import io.runnel.examples.iot.SensorReading;
 import io.runnel.examples.iot.TemperatureAlert;
 import io.runnel.function.EventFunction;
-import io.runnel.function.HttpTrigger;
 import jakarta.inject.Singleton;
 
 /** A request-reply function for the gateway tests: answers with the reading against a threshold. */

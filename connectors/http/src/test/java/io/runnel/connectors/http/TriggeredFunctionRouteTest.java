@@ -6,7 +6,6 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
 import io.runnel.examples.iot.SensorReading;
 import io.runnel.function.EventFunction;
-import io.runnel.function.HttpTrigger;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internals;
 
+import io.runnel.function.RunnelHeaders;
 import io.runnel.runtime.DeadLetterHeaderStyle;
 import io.runnel.support.FunctionDescriptor;
 import java.io.PrintWriter;
@@ -63,18 +64,21 @@ final class DeadLetterPublisher {
       Stage stage,
       Throwable failure,
       int attempts) {
-    HeaderText.put(headers, "runnel.error.exception.class", failure.getClass().getName());
-    HeaderText.put(headers, "runnel.error.exception.message", String.valueOf(failure.getMessage()));
-    HeaderText.put(headers, "runnel.error.stacktrace", trimmedStackTrace(failure));
-    HeaderText.put(headers, "runnel.error.stage", stage.name().toLowerCase(Locale.ROOT));
-    HeaderText.put(headers, "runnel.error.original.topic", RetryTopics.originalTopic(record));
-    HeaderText.put(headers, "runnel.error.original.partition", String.valueOf(record.partition()));
-    HeaderText.put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
-    HeaderText.put(headers, "runnel.error.original.timestamp", String.valueOf(record.timestamp()));
-    HeaderText.put(headers, "runnel.error.consumer.group", function.group());
-    HeaderText.put(headers, "runnel.error.function", function.name());
-    HeaderText.put(headers, "runnel.error.attempts", String.valueOf(attempts));
-    HeaderText.put(headers, "runnel.error.failed.at", Instant.now().toString());
+    HeaderText.put(headers, RunnelHeaders.ERROR_EXCEPTION_CLASS, failure.getClass().getName());
+    HeaderText.put(
+        headers, RunnelHeaders.ERROR_EXCEPTION_MESSAGE, String.valueOf(failure.getMessage()));
+    HeaderText.put(headers, RunnelHeaders.ERROR_STACKTRACE, trimmedStackTrace(failure));
+    HeaderText.put(headers, RunnelHeaders.ERROR_STAGE, stage.name().toLowerCase(Locale.ROOT));
+    HeaderText.put(headers, RunnelHeaders.ERROR_ORIGINAL_TOPIC, RetryTopics.originalTopic(record));
+    HeaderText.put(
+        headers, RunnelHeaders.ERROR_ORIGINAL_PARTITION, String.valueOf(record.partition()));
+    HeaderText.put(headers, RunnelHeaders.ERROR_ORIGINAL_OFFSET, String.valueOf(record.offset()));
+    HeaderText.put(
+        headers, RunnelHeaders.ERROR_ORIGINAL_TIMESTAMP, String.valueOf(record.timestamp()));
+    HeaderText.put(headers, RunnelHeaders.ERROR_CONSUMER_GROUP, function.group());
+    HeaderText.put(headers, RunnelHeaders.ERROR_FUNCTION, function.name());
+    HeaderText.put(headers, RunnelHeaders.ERROR_ATTEMPTS, String.valueOf(attempts));
+    HeaderText.put(headers, RunnelHeaders.ERROR_FAILED_AT, Instant.now().toString());
   }
 
   private static void springHeaders(

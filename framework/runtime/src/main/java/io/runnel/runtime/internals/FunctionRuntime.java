@@ -7,11 +7,12 @@ import io.micronaut.context.event.StartupEvent;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
-import io.runnel.runtime.KafkaSettings;
 import io.runnel.runtime.RuntimeSettings;
-import io.runnel.runtime.SchemaRegistrySettings;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
+import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaSettings;
+import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
+  private final InstanceSettings instance;
   private final BeanContext beans;
   private final List<RunningFunction> running = new ArrayList<>();
   private HandOverProducer producer;
@@ -53,11 +55,13 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
+      InstanceSettings instance,
       BeanContext beans) {
     this.functions = functions;
     this.kafka = kafka;
     this.registry = registry;
     this.runtime = runtime;
+    this.instance = instance;
     this.beans = beans;
   }
 
@@ -115,7 +119,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       // Its own transactional producer: outputs, dead letters and offsets in one transaction.
       TransactionalProducer transactional =
           TransactionalProducer.create(
-              kafka, serializer, "runnel-" + function.group() + "-" + runtime.getInstanceId());
+              kafka, serializer, "runnel-" + function.group() + "-" + instance.getInstanceId());
       closers.add(transactional::close);
       TransactionalCommits transactions =
           new TransactionalCommits(function.name(), consumer, offsets, transactional);

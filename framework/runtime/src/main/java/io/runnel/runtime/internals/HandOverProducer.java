@@ -1,7 +1,7 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.registry.serde.AvroSerializer;
-import io.runnel.runtime.KafkaSettings;
+import io.runnel.support.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.runnel.runtime.internals;
 
 import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
-import io.runnel.function.RequestReply;
+import io.runnel.function.RunnelHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -41,19 +41,19 @@ final class RecordEventContext implements EventContext, Emitter {
   }
 
   /**
-   * Sends {@code result} to the reply topic named in the record's {@link RequestReply#REPLY_TOPIC}
+   * Sends {@code result} to the reply topic named in the record's {@link RunnelHeaders#REPLY_TOPIC}
    * header, with its correlation id, when it has one.
    */
   void replyIfRequested(Object result) {
-    Header replyTopic = record.headers().lastHeader(RequestReply.REPLY_TOPIC);
+    Header replyTopic = record.headers().lastHeader(RunnelHeaders.REPLY_TOPIC);
     if (replyTopic == null || replyTopic.value() == null) {
       return;
     }
-    Header correlationId = record.headers().lastHeader(RequestReply.CORRELATION_ID);
+    Header correlationId = record.headers().lastHeader(RunnelHeaders.CORRELATION_ID);
     List<Header> headers =
         correlationId == null
             ? List.of()
-            : List.of(new RecordHeader(RequestReply.CORRELATION_ID, correlationId.value()));
+            : List.of(new RecordHeader(RunnelHeaders.CORRELATION_ID, correlationId.value()));
     producer.sendEvent(
         new String(replyTopic.value(), StandardCharsets.UTF_8),
         record.key(),

@@ -1,7 +1,7 @@
 package io.runnel.runtime.internals;
 
 import io.runnel.registry.serde.AvroSerializer;
-import io.runnel.runtime.KafkaSettings;
+import io.runnel.support.KafkaSettings;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

@@ -10,14 +10,19 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.runnel.connectors.cdc.CdcSettings;
 import io.runnel.registry.SchemaRegistryClient;
-import io.runnel.runtime.KafkaSettings;
-import io.runnel.runtime.SchemaRegistrySettings;
+import io.runnel.support.ComponentHealthIndicator;
+import io.runnel.support.ComponentStatus;
+import io.runnel.support.KafkaSettings;
+import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +40,19 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 @Requires(property = "runnel.cdc.enabled", value = "true")
-public final class CdcConnector implements ApplicationEventListener<StartupEvent> {
+public final class CdcConnector
+    implements ApplicationEventListener<StartupEvent>, ComponentHealthIndicator.Component {
+
+  /** What the connector is doing, shown as {@code state} in {@code /health} under {@code cdc}. */
+  enum State {
+    STARTING,
+    STREAMING,
+    DOWN,
+    STOPPED
+  }
+
+  /** The counter of changes Kafka stored. */
+  static final String CHANGES_PUBLISHED = "changesPublished";
 
   private static final Logger LOG = LoggerFactory.getLogger(CdcConnector.class);
   private static final String HEARTBEAT_PREFIX = "__runnel-cdc-heartbeat";
@@ -43,7 +60,9 @@ public final class CdcConnector implements ApplicationEventListener<StartupEvent
   private final CdcSettings settings;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
-  private final CdcStatus status = new CdcStatus();
+  private final ComponentStatus<State> status =
+      new ComponentStatus<>(
+          "cdc", "state", State.STARTING, Set.of(State.STREAMING), List.of(CHANGES_PUBLISHED));
   private final AtomicReference<DebeziumEngine<?>> engine = new AtomicReference<>();
   private KafkaProducer<byte[], byte[]> producer;
   private Thread runner;
@@ -64,7 +83,7 @@ public final class CdcConnector implements ApplicationEventListener<StartupEvent
       DatabasePreflight.check(settings);
     } catch (DatabasePreflight.Unreachable e) {
       LOG.warn("{}; the connector keeps trying", e.getMessage());
-      status.down(e.getMessage());
+      status.become(State.DOWN, e.getMessage());
     }
     producer = newProducer();
     SchemaRegistryClient registry = registrySettings.newClient();
@@ -81,23 +100,24 @@ public final class CdcConnector implements ApplicationEventListener<StartupEvent
     runner = Thread.ofPlatform().name("runnel-cdc").start(() -> runUntilClosed(publisher));
   }
 
-  /** What the connector is doing now. */
-  CdcStatus.Reading status() {
-    return status.read();
+  /** UP while streaming, DOWN with the reason while the database or Kafka is unavailable. */
+  @Override
+  public Optional<ComponentStatus<?>> componentStatus() {
+    return Optional.of(status);
   }
 
   private void runUntilClosed(ChangePublisher publisher) {
     Duration backoff = settings.getRestartBackoff();
     while (running) {
-      long published = status.read().changesPublished();
+      long published = status.read().counter(CHANGES_PUBLISHED);
       String failure = runOnce(publisher);
       if (!running) {
         break;
       }
-      if (status.read().changesPublished() > published) {
+      if (status.read().counter(CHANGES_PUBLISHED) > published) {
         backoff = settings.getRestartBackoff(); // it worked for a while: start again from short
       }
-      status.down(failure);
+      status.become(State.DOWN, failure);
       LOG.warn("CDC connector stopped ({}); restarting in {}", failure, backoff);
       try {
         Thread.sleep(backoff);
@@ -106,7 +126,7 @@ public final class CdcConnector implements ApplicationEventListener<StartupEvent
       }
       backoff = min(backoff.multipliedBy(2), settings.getMaxRestartBackoff());
     }
-    status.stopped();
+    status.become(State.STOPPED, null);
   }
 
   /** Runs one engine until it stops; returns why it stopped. */
@@ -131,7 +151,7 @@ public final class CdcConnector implements ApplicationEventListener<StartupEvent
                 })
             .build();
     engine.set(started);
-    status.starting();
+    status.become(State.STARTING, null);
     started.run();
     engine.set(null);
     return why.get();

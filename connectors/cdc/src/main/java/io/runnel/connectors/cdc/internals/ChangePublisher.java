@@ -6,6 +6,7 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.support.ComponentStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +39,7 @@ final class ChangePublisher
   private final ConnectToAvro avro;
   private final ChangeShaper shaper;
   private final String heartbeatTopicPrefix;
-  private final CdcStatus status;
+  private final ComponentStatus<CdcConnector.State> status;
 
   ChangePublisher(
       KafkaProducer<byte[], byte[]> producer,
@@ -46,7 +47,7 @@ final class ChangePublisher
       ChangeShaper shaper,
       ConnectToAvro avro,
       String heartbeatTopicPrefix,
-      CdcStatus status) {
+      ComponentStatus<CdcConnector.State> status) {
     this.producer = producer;
     this.registry = registry;
     this.keys = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, true);
@@ -87,7 +88,7 @@ final class ChangePublisher
       committer.markProcessed(event);
     }
     committer.markBatchFinished();
-    status.published(changes);
+    status.progressed(CdcConnector.State.STREAMING, CdcConnector.CHANGES_PUBLISHED, changes);
   }
 
   private ProducerRecord<byte[], byte[]> toKafka(SourceRecord change) {

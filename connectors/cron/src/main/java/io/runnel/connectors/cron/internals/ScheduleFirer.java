@@ -5,9 +5,11 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.runnel.connectors.cron.ScheduleSettings;
 import io.runnel.connectors.cron.SchedulerSettings;
-import io.runnel.runtime.KafkaSettings;
-import io.runnel.runtime.RuntimeSettings;
-import io.runnel.runtime.SchemaRegistrySettings;
+import io.runnel.support.ComponentHealthIndicator;
+import io.runnel.support.ComponentStatus;
+import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaSettings;
+import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,7 +49,18 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 @Requires(property = "runnel.scheduler.enabled", notEquals = "false")
-final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+final class ScheduleFirer
+    implements ApplicationEventListener<StartupEvent>,
+        AutoCloseable,
+        ComponentHealthIndicator.Component {
+
+  /** This instance's part, shown as {@code role} in {@code /health} under {@code scheduler}. */
+  enum Role {
+    STARTING,
+    STANDBY,
+    FIRING,
+    DOWN
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleFirer.class);
   private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
@@ -55,8 +69,14 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
   private final SchedulerSettings settings;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
-  private final RuntimeSettings runtime;
-  private final SchedulerStatus status = new SchedulerStatus();
+  private final InstanceSettings instance;
+  private final ComponentStatus<Role> status =
+      new ComponentStatus<>(
+          "scheduler",
+          "role",
+          Role.STARTING,
+          Set.of(Role.FIRING, Role.STANDBY),
+          List.of("ticksPublished"));
   private List<Schedule> schedules;
   private TopicPartition statePartition;
   private final CountDownLatch stopping = new CountDownLatch(1);
@@ -74,12 +94,12 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
       SchedulerSettings settings,
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
-      RuntimeSettings runtime) {
+      InstanceSettings instance) {
     this.scheduleSettings = scheduleSettings;
     this.settings = settings;
     this.kafka = kafka;
     this.registry = registry;
-    this.runtime = runtime;
+    this.instance = instance;
   }
 
   @Override
@@ -91,6 +111,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
     if (schedules.isEmpty()) {
       return;
     }
+    status.withDetail("schedules", schedules.stream().map(Schedule::name).toList());
     kafka.validate();
     registry.validate();
     statePartition = new TopicPartition(settings.getStateTopic(), 0);
@@ -101,13 +122,13 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
         settings.getGroup());
   }
 
-  /** Which schedules are configured here; empty when none (nothing runs). */
-  List<Schedule> schedules() {
-    return schedules == null ? List.of() : schedules;
-  }
-
-  SchedulerStatus.Reading status() {
-    return status.read();
+  /**
+   * UP while firing or standing by, DOWN with the reason while ticks cannot be published; nothing
+   * when no schedule is configured.
+   */
+  @Override
+  public Optional<ComponentStatus<?>> componentStatus() {
+    return schedules == null || schedules.isEmpty() ? Optional.empty() : Optional.of(status);
   }
 
   private void run() {
@@ -122,7 +143,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
       // close() asked us to stop.
     } catch (RuntimeException e) {
       LOG.error("The scheduler stopped", e);
-      status.become(SchedulerStatus.Role.DOWN, "stopped: " + e);
+      status.become(Role.DOWN, "stopped: " + e);
     } finally {
       try {
         closePublisher();
@@ -149,7 +170,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
         kafka.createTopicsIfMissing(topics);
         return;
       } catch (KafkaException e) {
-        status.become(SchedulerStatus.Role.DOWN, "cannot create the topics: " + e.getMessage());
+        status.become(Role.DOWN, "cannot create the topics: " + e.getMessage());
         LOG.warn("Cannot create the schedule topics yet, trying again: {}", e.toString());
         stopping.await(settings.getRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -158,7 +179,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
 
   private Map<String, Object> consumerConfig() {
     Map<String, Object> config = kafka.manualCommitConsumerConfig(settings.getGroup());
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-scheduler-" + runtime.getInstanceId());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-scheduler-" + instance.getInstanceId());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -190,7 +211,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
         takeOver();
       } else if (loadUntil >= 0 && consumer.position(statePartition) >= loadUntil) {
         loadUntil = -1;
-        status.become(SchedulerStatus.Role.FIRING, null);
+        status.become(Role.FIRING, null);
         LOG.info("Firing the schedules from their state {}", settled);
       }
       if (publisher != null && loadUntil < 0) {
@@ -199,7 +220,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
     } catch (KafkaException e) {
       // Also a fenced producer: the next turn takes over afresh if the partition is still ours.
       closePublisher();
-      status.become(SchedulerStatus.Role.DOWN, e.toString());
+      status.become(Role.DOWN, e.toString());
       LOG.warn("Could not publish ticks; trying again with a new producer: {}", e.toString());
       stopping.await(settings.getRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -214,7 +235,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
             registry.isAutoRegisterSchemas(),
             settings.getGroup(),
             settings.getStateTopic(),
-            runtime.getInstanceId());
+            instance.getInstanceId());
     settled.clear();
     consumer.seekToBeginning(List.of(statePartition));
     // Read_committed: the end is the last stable offset, after any transaction just aborted.
@@ -239,7 +260,7 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
     }
     publisher.publish(plans, now);
     plans.forEach((schedule, plan) -> settled.put(schedule.name(), plan.settledThrough()));
-    status.published(ticks);
+    status.progressed(Role.FIRING, "ticksPublished", ticks);
   }
 
   private Duration pollTimeout() {
@@ -276,9 +297,9 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (partitions.contains(statePartition)) {
         assigned = true;
-        LOG.info("This instance ({}) fires the schedules now", runtime.getInstanceId());
+        LOG.info("This instance ({}) fires the schedules now", instance.getInstanceId());
       } else if (!assigned) {
-        status.become(SchedulerStatus.Role.STANDBY, null);
+        status.become(Role.STANDBY, null);
       }
     }
 
@@ -287,8 +308,8 @@ final class ScheduleFirer implements ApplicationEventListener<StartupEvent>, Aut
       if (partitions.contains(statePartition)) {
         assigned = false;
         closePublisher();
-        status.become(SchedulerStatus.Role.STANDBY, null);
-        LOG.info("This instance ({}) no longer fires the schedules", runtime.getInstanceId());
+        status.become(Role.STANDBY, null);
+        LOG.info("This instance ({}) no longer fires the schedules", instance.getInstanceId());
       }
     }
   }

@@ -4,7 +4,7 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
-import io.runnel.runtime.KafkaSettings;
+import io.runnel.support.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

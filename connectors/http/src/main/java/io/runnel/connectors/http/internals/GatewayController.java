@@ -25,7 +25,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.runnel.connectors.http.ApiKeySettings;
 import io.runnel.connectors.http.HttpGatewaySettings;
-import io.runnel.function.HttpTrigger;
+import io.runnel.connectors.http.HttpTrigger;
 import io.runnel.registry.json.JsonToAvro;
 import java.io.IOException;
 import java.io.UncheckedIOException;

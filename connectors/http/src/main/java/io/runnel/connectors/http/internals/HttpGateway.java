@@ -10,16 +10,16 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.http.HttpHeaders;
 import io.runnel.connectors.http.HttpGatewaySettings;
 import io.runnel.connectors.http.HttpRouteSettings;
-import io.runnel.function.HttpTrigger;
-import io.runnel.function.RequestReply;
+import io.runnel.connectors.http.HttpTrigger;
+import io.runnel.function.RunnelHeaders;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.json.AvroToJson;
 import io.runnel.registry.json.InvalidEventException;
 import io.runnel.registry.json.JsonToAvro;
 import io.runnel.registry.serde.AvroDeserializer;
-import io.runnel.runtime.KafkaSettings;
-import io.runnel.runtime.RuntimeSettings;
-import io.runnel.runtime.SchemaRegistrySettings;
+import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaSettings;
+import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
   private final HttpTriggerCatalog triggers;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
-  private final RuntimeSettings runtime;
+  private final InstanceSettings instance;
   private volatile RouteTable routes;
   private EventPublisher publisher;
   private ReplyListener replies;
@@ -65,13 +65,13 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
       HttpTriggerCatalog triggers,
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
-      RuntimeSettings runtime) {
+      InstanceSettings instance) {
     this.settings = settings;
     this.routeSettings = routeSettings;
     this.triggers = triggers;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
-    this.runtime = runtime;
+    this.instance = instance;
   }
 
   @Override
@@ -94,7 +94,7 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
       String topic =
           settings.getReplyTopic() != null
               ? settings.getReplyTopic()
-              : "runnel-http-replies-" + runtime.getInstanceId();
+              : "runnel-http-replies-" + instance.getInstanceId();
       replies = new ReplyListener(kafka, topic);
       replyDecoder = new AvroDeserializer(registry, null, false);
     }
@@ -186,9 +186,9 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
               principal,
               List.of(
                   new RecordHeader(
-                      RequestReply.REPLY_TOPIC, replies.topic().getBytes(StandardCharsets.UTF_8)),
+                      RunnelHeaders.REPLY_TOPIC, replies.topic().getBytes(StandardCharsets.UTF_8)),
                   new RecordHeader(
-                      RequestReply.CORRELATION_ID,
+                      RunnelHeaders.CORRELATION_ID,
                       correlationId.getBytes(StandardCharsets.UTF_8))));
     } catch (InvalidEventException e) {
       return Answer.invalid(e);

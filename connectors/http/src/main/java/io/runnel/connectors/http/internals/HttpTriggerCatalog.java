@@ -3,7 +3,7 @@ package io.runnel.connectors.http.internals;
 import io.micronaut.context.processor.ExecutableMethodProcessor;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
-import io.runnel.function.HttpTrigger;
+import io.runnel.connectors.http.HttpTrigger;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
 import jakarta.inject.Singleton;

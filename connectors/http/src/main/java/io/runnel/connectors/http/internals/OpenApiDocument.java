@@ -1,6 +1,6 @@
 package io.runnel.connectors.http.internals;
 
-import io.runnel.function.HttpTrigger;
+import io.runnel.connectors.http.HttpTrigger;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;

@@ -1,7 +1,7 @@
 package io.runnel.connectors.http.internals;
 
-import io.runnel.function.RequestReply;
-import io.runnel.runtime.KafkaSettings;
+import io.runnel.function.RunnelHeaders;
+import io.runnel.support.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -96,7 +96,7 @@ final class ReplyListener implements AutoCloseable {
       start();
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          Header id = record.headers().lastHeader(RequestReply.CORRELATION_ID);
+          Header id = record.headers().lastHeader(RunnelHeaders.CORRELATION_ID);
           CompletableFuture<byte[]> reply =
               id == null ? null : waiting.remove(new String(id.value(), StandardCharsets.UTF_8));
           if (reply != null) {

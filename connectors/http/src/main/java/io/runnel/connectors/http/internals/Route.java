@@ -1,7 +1,7 @@
 package io.runnel.connectors.http.internals;
 
 import io.micronaut.http.uri.UriMatchTemplate;
-import io.runnel.function.HttpTrigger;
+import io.runnel.connectors.http.HttpTrigger;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.avro.Schema;

@@ -2,6 +2,7 @@ package io.runnel.connectors.mqtt.internals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.runnel.connectors.mqtt.PayloadFormat;
+import io.runnel.function.RunnelHeaders;
 import io.runnel.mqtt.MqttMessage;
 import io.runnel.registry.json.InvalidEventException;
 import io.runnel.registry.json.JsonToAvro;
@@ -124,16 +125,16 @@ final class InboundMapper {
             deadLetterTopic, key.getBytes(StandardCharsets.UTF_8), message.payload());
     Headers headers = record.headers();
     mqttHeaders(headers, message);
-    put(headers, "runnel.error.exception.class", InvalidPayloadException.class.getName());
-    put(headers, "runnel.error.exception.message", reason.getMessage());
-    put(headers, "runnel.error.stage", "decode");
-    put(headers, "runnel.error.failed.at", Instant.now().toString());
+    put(headers, RunnelHeaders.ERROR_EXCEPTION_CLASS, InvalidPayloadException.class.getName());
+    put(headers, RunnelHeaders.ERROR_EXCEPTION_MESSAGE, reason.getMessage());
+    put(headers, RunnelHeaders.ERROR_STAGE, "decode");
+    put(headers, RunnelHeaders.ERROR_FAILED_AT, Instant.now().toString());
     if (reason.field() != null) {
-      put(headers, "runnel.error.field", reason.field());
+      put(headers, RunnelHeaders.ERROR_FIELD, reason.field());
     }
     if (route != null) {
       put(headers, "runnel.mqtt.route", route.name());
-      put(headers, "runnel.error.target.topic", route.topic());
+      put(headers, RunnelHeaders.ERROR_TARGET_TOPIC, route.topic());
     }
     return record;
   }

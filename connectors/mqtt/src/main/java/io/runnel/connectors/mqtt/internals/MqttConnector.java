@@ -11,9 +11,9 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
-import io.runnel.runtime.KafkaSettings;
-import io.runnel.runtime.RuntimeSettings;
-import io.runnel.runtime.SchemaRegistrySettings;
+import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaSettings;
+import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -56,7 +56,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
   private final List<MqttOutboundSettings> outboundSettings;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
-  private final RuntimeSettings runtime;
+  private final InstanceSettings instance;
   private final MqttStatus status = new MqttStatus();
   private final List<OutboundBridge> outbounds = new ArrayList<>();
   private ExecutorService ingest;
@@ -77,13 +77,13 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
       List<MqttOutboundSettings> outboundSettings,
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
-      RuntimeSettings runtime) {
+      InstanceSettings instance) {
     this.settings = settings;
     this.routeSettings = routeSettings;
     this.outboundSettings = outboundSettings;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
-    this.runtime = runtime;
+    this.instance = instance;
   }
 
   @Override
@@ -110,7 +110,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
     String clientId =
         settings.getClientId() != null
             ? settings.getClientId()
-            : "runnel-mqtt-" + runtime.getInstanceId();
+            : "runnel-mqtt-" + instance.getInstanceId();
     Map<String, Object> config = kafka.durableProducerConfig(clientId);
     long timeoutMs = settings.getKafkaTimeout().toMillis();
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs);

@@ -6,7 +6,7 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import io.runnel.connectors.mqtt.MqttRouteSettings;
 import io.runnel.connectors.mqtt.PayloadFormat;
 import io.runnel.registry.SchemaRegistryClient;
-import io.runnel.runtime.ConfiguredSchema;
+import io.runnel.support.ConfiguredSchema;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;

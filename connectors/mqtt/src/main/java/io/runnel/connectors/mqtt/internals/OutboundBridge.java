@@ -1,9 +1,10 @@
 package io.runnel.connectors.mqtt.internals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.runnel.function.RunnelHeaders;
 import io.runnel.registry.json.AvroToJson;
 import io.runnel.registry.serde.AvroDeserializer;
-import io.runnel.runtime.KafkaSettings;
+import io.runnel.support.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,15 +133,16 @@ final class OutboundBridge implements AutoCloseable {
     ProducerRecord<byte[], byte[]> dead =
         new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(), record.headers());
     Headers headers = dead.headers();
-    InboundMapper.put(headers, "runnel.error.exception.class", reason.getClass().getName());
+    InboundMapper.put(headers, RunnelHeaders.ERROR_EXCEPTION_CLASS, reason.getClass().getName());
     InboundMapper.put(
-        headers, "runnel.error.exception.message", String.valueOf(reason.getMessage()));
-    InboundMapper.put(headers, "runnel.error.stage", "outbound");
-    InboundMapper.put(headers, "runnel.error.original.topic", record.topic());
+        headers, RunnelHeaders.ERROR_EXCEPTION_MESSAGE, String.valueOf(reason.getMessage()));
+    InboundMapper.put(headers, RunnelHeaders.ERROR_STAGE, "outbound");
+    InboundMapper.put(headers, RunnelHeaders.ERROR_ORIGINAL_TOPIC, record.topic());
     InboundMapper.put(
-        headers, "runnel.error.original.partition", String.valueOf(record.partition()));
-    InboundMapper.put(headers, "runnel.error.original.offset", String.valueOf(record.offset()));
-    InboundMapper.put(headers, "runnel.error.failed.at", Instant.now().toString());
+        headers, RunnelHeaders.ERROR_ORIGINAL_PARTITION, String.valueOf(record.partition()));
+    InboundMapper.put(
+        headers, RunnelHeaders.ERROR_ORIGINAL_OFFSET, String.valueOf(record.offset()));
+    InboundMapper.put(headers, RunnelHeaders.ERROR_FAILED_AT, Instant.now().toString());
     InboundMapper.put(headers, "runnel.mqtt.outbound", outbound.name());
     CompletableFuture<Void> stored = new CompletableFuture<>();
     deadLetters.send(

@@ -1,13 +1,15 @@
-package io.runnel.runtime;
+package io.runnel.support;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs an application context as its own process (a connector in a container beside Kafka) until
  * SIGTERM, then closes it cleanly. Settings come from {@code application.yml}, system properties or
- * environment variables, after {@code properties}.
+ * environment variables, after {@code properties}. The process serves {@code /health} on {@code
+ * micronaut.server.port} (default 8080), so a container can be probed.
  */
 public final class StandaloneProcess {
 
@@ -16,8 +18,7 @@ public final class StandaloneProcess {
   /** Starts the context and blocks until the JVM is asked to stop. */
   public static void run(Map<String, Object> properties, String[] args)
       throws InterruptedException {
-    ApplicationContext context =
-        ApplicationContext.builder().properties(properties).args(args).start();
+    ApplicationContext context = start(properties, args);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -27,5 +28,18 @@ public final class StandaloneProcess {
                   stopped.countDown();
                 }));
     stopped.await();
+  }
+
+  /** Starts the context and its HTTP server; closing the context stops both. */
+  public static ApplicationContext start(Map<String, Object> properties, String[] args) {
+    ApplicationContext context =
+        ApplicationContext.builder().properties(properties).args(args).start();
+    try {
+      context.getBean(EmbeddedServer.class).start();
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+    return context;
   }
 }

@@ -1,4 +1,4 @@
-package io.runnel.runtime;
+package io.runnel.support;
 
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.runnel.registry.SchemaRegistryClient;
@@ -40,7 +40,7 @@ public final class ConfiguredSchema {
           setting
               + " is "
               + className
-              + ": no such class on the classpath (is the schemas jar there?)");
+              + ": no such class on the classpath (is the jar with the generated schema classes there?)");
     }
     if (!SpecificRecord.class.isAssignableFrom(type)) {
       throw new ConfigurationException(

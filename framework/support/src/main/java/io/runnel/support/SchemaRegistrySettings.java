@@ -1,4 +1,4 @@
-package io.runnel.runtime;
+package io.runnel.support;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;

@@ -1,6 +1,8 @@
-package io.runnel.function;
+package io.runnel.connectors.http;
 
 import io.micronaut.context.annotation.Executable;
+import io.runnel.function.EventFunction;
+import io.runnel.function.RunnelHeaders;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -8,10 +10,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Exposes an {@link EventFunction} through the HTTP gateway ({@code runnel-connector-http}, when it
- * runs in the same application): a request to {@link #path()} becomes an event of the method's
- * parameter type on the function's first topic. The same route can instead be configured under
- * {@code runnel.http.routes}, which is how a gateway running on its own learns its routes.
+ * Exposes an {@link EventFunction} through the HTTP gateway (this module, when it runs in the same
+ * application): a request to {@link #path()} becomes an event of the method's parameter type on the
+ * function's first topic. The same route can instead be configured under {@code
+ * runnel.http.routes}, which is how a gateway running on its own learns its routes.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -48,8 +50,10 @@ public @interface HttpTrigger {
     /** 202 Accepted with the record's topic, partition and offset, once Kafka stored it. */
     ACCEPT,
     /**
-     * The function's return value as JSON: the request carries {@link RequestReply} headers and the
-     * runtime sends what the function returns to the reply topic.
+     * The function's return value as JSON: the request carries the {@link
+     * RunnelHeaders#REPLY_TOPIC} and {@link RunnelHeaders#CORRELATION_ID} headers, and the runtime
+     * sends what the function returns to that reply topic. Give the function no {@code outputTopic}
+     * when it only answers requests.
      */
     REQUEST_REPLY
   }

@@ -1,0 +1,113 @@
+package io.runnel.support;
+
+import io.micronaut.health.HealthStatus;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a long-running component (a connector) is doing now, for {@code /health} and the logs: its
+ * state, why it is down, since when, and counters. {@link ComponentHealthIndicator} reports it
+ * under the component's name: UP in a running state, UNKNOWN while starting, DOWN with the reason
+ * otherwise.
+ *
+ * @param <S> the component's states
+ */
+public final class ComponentStatus<S extends Enum<S>> {
+
+  /** A consistent reading of the status. */
+  public record Reading<S>(S state, String reason, Instant since, Map<String, Long> counters) {
+
+    /** The value of {@code counter}, 0 when nothing was counted. */
+    public long counter(String counter) {
+      return counters.getOrDefault(counter, 0L);
+    }
+  }
+
+  private final String name;
+  private final String stateKey;
+  private final Set<S> running;
+  private final S starting;
+  private final List<String> counterOrder;
+  private volatile Map<String, Object> fixedDetails = Map.of();
+  private volatile Reading<S> reading;
+
+  /**
+   * @param name the entry's name in {@code /health}, e.g. {@code cdc}
+   * @param stateKey the detail that shows the state, e.g. {@code state}
+   * @param starting the first state, reported as UNKNOWN
+   * @param running the states reported as UP; all others but {@code starting} are DOWN
+   * @param counters the counters, in the order the details show them
+   */
+  public ComponentStatus(
+      String name, String stateKey, S starting, Set<S> running, List<String> counters) {
+    this.name = name;
+    this.stateKey = stateKey;
+    this.starting = starting;
+    this.running = Set.copyOf(running);
+    Map<String, Long> zero = new LinkedHashMap<>();
+    counters.forEach(counter -> zero.put(counter, 0L));
+    this.reading = new Reading<>(starting, null, Instant.now(), Map.copyOf(zero));
+    this.counterOrder = List.copyOf(counters);
+  }
+
+  /** Adds a detail that does not change, e.g. the names of the configured schedules. */
+  public synchronized ComponentStatus<S> withDetail(String key, Object value) {
+    Map<String, Object> details = new LinkedHashMap<>(fixedDetails);
+    details.put(key, value);
+    fixedDetails = Collections.unmodifiableMap(details);
+    return this;
+  }
+
+  /** The current reading. */
+  public Reading<S> read() {
+    return reading;
+  }
+
+  /**
+   * Enters {@code state}; {@code since} moves when the state changes or a reason is given (a new
+   * failure while down).
+   */
+  public synchronized void become(S state, String reason) {
+    Reading<S> now = reading;
+    if (now.state() != state || reason != null) {
+      reading = new Reading<>(state, reason, Instant.now(), now.counters());
+    }
+  }
+
+  /** Counts {@code amount} on {@code counter} and enters {@code state} (keeping its since). */
+  public synchronized void progressed(S state, String counter, long amount) {
+    become(state, null);
+    Reading<S> now = reading;
+    Map<String, Long> counters = new LinkedHashMap<>(now.counters());
+    counters.merge(counter, amount, Long::sum);
+    reading = new Reading<>(now.state(), now.reason(), now.since(), Map.copyOf(counters));
+  }
+
+  String name() {
+    return name;
+  }
+
+  HealthStatus health(Reading<S> reading) {
+    if (running.contains(reading.state())) {
+      return HealthStatus.UP;
+    }
+    return reading.state() == starting ? HealthStatus.UNKNOWN : HealthStatus.DOWN;
+  }
+
+  /** The state, since, counters, fixed details and reason, in that order. */
+  Map<String, Object> details(Reading<S> reading) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put(stateKey, reading.state().name());
+    details.put("since", reading.since().toString());
+    counterOrder.forEach(counter -> details.put(counter, reading.counter(counter)));
+    details.putAll(fixedDetails);
+    if (reading.reason() != null) {
+      details.put("reason", reading.reason());
+    }
+    return details;
+  }
+}
