@@ -33,6 +33,7 @@ public final class ComponentStatus<S extends Enum<S>> {
   private final S starting;
   private final List<String> counterOrder;
   private volatile Map<String, Object> fixedDetails = Map.of();
+  private volatile Map<String, Object> notes = Map.of();
   private volatile Reading<S> reading;
 
   /**
@@ -62,6 +63,13 @@ public final class ComponentStatus<S extends Enum<S>> {
     return this;
   }
 
+  /** Sets a detail that changes now and then, e.g. when and why a connection was last lost. */
+  public synchronized void note(String key, Object value) {
+    Map<String, Object> details = new LinkedHashMap<>(notes);
+    details.put(key, value);
+    notes = Collections.unmodifiableMap(details);
+  }
+
   /** The current reading. */
   public Reading<S> read() {
     return reading;
@@ -78,9 +86,21 @@ public final class ComponentStatus<S extends Enum<S>> {
     }
   }
 
+  /** Enters {@code next} only if the state is still {@code expected} (a timer's late check). */
+  public synchronized void becomeIf(S expected, S next) {
+    if (reading.state() == expected) {
+      become(next, null);
+    }
+  }
+
   /** Counts {@code amount} on {@code counter} and enters {@code state} (keeping its since). */
   public synchronized void progressed(S state, String counter, long amount) {
     become(state, null);
+    count(counter, amount);
+  }
+
+  /** Counts {@code amount} on {@code counter}, whatever the state. */
+  public synchronized void count(String counter, long amount) {
     Reading<S> now = reading;
     Map<String, Long> counters = new LinkedHashMap<>(now.counters());
     counters.merge(counter, amount, Long::sum);
@@ -98,13 +118,14 @@ public final class ComponentStatus<S extends Enum<S>> {
     return reading.state() == starting ? HealthStatus.UNKNOWN : HealthStatus.DOWN;
   }
 
-  /** The state, since, counters, fixed details and reason, in that order. */
+  /** The state, since, counters, fixed details, notes and reason, in that order. */
   Map<String, Object> details(Reading<S> reading) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put(stateKey, reading.state().name());
     details.put("since", reading.since().toString());
     counterOrder.forEach(counter -> details.put(counter, reading.counter(counter)));
     details.putAll(fixedDetails);
+    details.putAll(notes);
     if (reading.reason() != null) {
       details.put("reason", reading.reason());
     }

@@ -50,12 +50,9 @@ final class Mqtt3Link implements MqttLink {
   }
 
   private void subscribe(Listener listener) {
-    MqttLink.whenSubscribed(
-        filters.stream()
-            .map(
-                filter ->
-                    client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send())
-            .toList(),
+    MqttLink.subscribeAll(
+        filters,
+        filter -> client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send(),
         listener);
   }
 

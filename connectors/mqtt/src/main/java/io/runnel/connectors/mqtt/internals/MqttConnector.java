@@ -11,16 +11,21 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.support.ComponentHealthIndicator;
+import io.runnel.support.ComponentStatus;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,7 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 @Requires(property = "runnel.mqtt.enabled", value = "true")
-final class MqttConnector implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+final class MqttConnector
+    implements ApplicationEventListener<StartupEvent>,
+        ComponentHealthIndicator.Component,
+        AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnector.class);
 
@@ -57,7 +65,34 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
   private final InstanceSettings instance;
-  private final MqttStatus status = new MqttStatus();
+
+  /** What the connector is doing, in {@code /health} as the {@code mqtt} entry's {@code state}. */
+  enum State {
+    STARTING,
+    CONNECTED,
+    /**
+     * The client dropped the connection because the broker broke the protocol (e.g. sent more than
+     * the receive maximum); stays so after reconnecting until the connection has held for a while,
+     * so a reconnect loop never looks healthy between drops.
+     */
+    BROKER_PROTOCOL_ERROR,
+    BROKER_UNREACHABLE,
+    KAFKA_UNREACHABLE,
+    STOPPED
+  }
+
+  static final String PUBLISHED = "published";
+  static final String DEAD_LETTERED = "deadLettered";
+  static final String SENT_TO_DEVICES = "sentToDevices";
+  static final String DROPS = "drops";
+
+  private final ComponentStatus<State> status =
+      new ComponentStatus<>(
+          "mqtt",
+          "state",
+          State.STARTING,
+          Set.of(State.CONNECTED),
+          List.of(PUBLISHED, DEAD_LETTERED, SENT_TO_DEVICES, DROPS));
   private final List<OutboundBridge> outbounds = new ArrayList<>();
   private ExecutorService ingest;
   private ScheduledExecutorService resumer;
@@ -216,14 +251,14 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
    */
   private void ready() {
     long connection = connections.get();
-    if (status.state() != MqttStatus.State.BROKER_PROTOCOL_ERROR) {
-      status.become(MqttStatus.State.CONNECTED, null);
+    if (status.read().state() != State.BROKER_PROTOCOL_ERROR) {
+      status.become(State.CONNECTED, null);
       return;
     }
     resumer.schedule(
         () -> {
           if (linkUp && connections.get() == connection) {
-            status.becomeIf(MqttStatus.State.BROKER_PROTOCOL_ERROR, MqttStatus.State.CONNECTED);
+            status.becomeIf(State.BROKER_PROTOCOL_ERROR, State.CONNECTED);
           }
         },
         settings.getReconnectMaxDelay().toMillis(),
@@ -242,20 +277,24 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
       return;
     }
     if (wasUp) {
-      status.dropped(protocolError != null ? protocolError : String.valueOf(cause));
+      status.count(DROPS, 1);
+      status.note(
+          "lastDrop",
+          Instant.now() + " " + (protocolError != null ? protocolError : String.valueOf(cause)));
     }
     if (protocolError != null) {
-      status.become(MqttStatus.State.BROKER_PROTOCOL_ERROR, protocolError);
+      status.become(State.BROKER_PROTOCOL_ERROR, protocolError);
       LOG.warn(
           "Dropped the MQTT connection, reconnecting: {} ({})", protocolError, cause.toString());
     } else {
-      status.become(MqttStatus.State.BROKER_UNREACHABLE, String.valueOf(cause));
+      status.become(State.BROKER_UNREACHABLE, String.valueOf(cause));
       LOG.warn("Not connected to the MQTT broker, reconnecting: {}", cause.toString());
     }
   }
 
-  MqttStatus.Reading status() {
-    return status.read();
+  @Override
+  public Optional<ComponentStatus<?>> componentStatus() {
+    return Optional.of(status);
   }
 
   private void connect() {
@@ -263,7 +302,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
         .whenComplete(
             (connected, failure) -> {
               if (failure != null && !closed) {
-                status.become(MqttStatus.State.BROKER_UNREACHABLE, failure.toString());
+                status.become(State.BROKER_UNREACHABLE, failure.toString());
                 LOG.warn("Cannot connect to the MQTT broker yet: {}", failure.toString());
               }
             });
@@ -289,7 +328,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
               // Stored, so acknowledged even while paused: the client acknowledges in the
               // broker's order, and an unacknowledged message would hold back all after it.
               message.acknowledge();
-              status.published(deadLetter);
+              status.count(deadLetter ? DEAD_LETTERED : PUBLISHED, 1);
             }
           });
     } catch (KafkaException e) {
@@ -318,7 +357,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
       return;
     }
     paused = true;
-    status.become(MqttStatus.State.KAFKA_UNREACHABLE, "Kafka or the schema registry: " + failure);
+    status.become(State.KAFKA_UNREACHABLE, "Kafka or the schema registry: " + failure);
     LOG.warn(
         "Kafka did not store a message; leaving the MQTT broker the unacknowledged ones and trying"
             + " again in {}: {}",
@@ -341,7 +380,7 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
           return;
         }
         resumeBackoff = min(resumeBackoff.multipliedBy(2), settings.getReconnectMaxDelay());
-        status.become(MqttStatus.State.KAFKA_UNREACHABLE, "Kafka or the schema registry: " + e);
+        status.become(State.KAFKA_UNREACHABLE, "Kafka or the schema registry: " + e);
         resumer.schedule(
             this::resumeIfKafkaAnswers, resumeBackoff.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -381,6 +420,6 @@ final class MqttConnector implements ApplicationEventListener<StartupEvent>, Aut
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
-    status.become(MqttStatus.State.STOPPED, null);
+    status.become(State.STOPPED, null);
   }
 }

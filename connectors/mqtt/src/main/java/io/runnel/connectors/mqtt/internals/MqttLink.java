@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,10 +102,13 @@ interface MqttLink extends AutoCloseable {
     };
   }
 
-  /** Tells {@code listener} once every subscription of a connection is acknowledged. */
-  static void whenSubscribed(
-      List<? extends CompletableFuture<?>> subscriptions, Listener listener) {
-    CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
+  /**
+   * Subscribes to every filter with {@code subscribe} and tells {@code listener} once all are
+   * acknowledged.
+   */
+  static void subscribeAll(
+      List<String> filters, Function<String, CompletableFuture<?>> subscribe, Listener listener) {
+    CompletableFuture.allOf(filters.stream().map(subscribe).toArray(CompletableFuture[]::new))
         .whenComplete(
             (acknowledged, failure) -> {
               if (failure == null) {

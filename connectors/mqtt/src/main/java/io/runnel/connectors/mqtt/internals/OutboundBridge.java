@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runnel.function.RunnelHeaders;
 import io.runnel.registry.json.AvroToJson;
 import io.runnel.registry.serde.AvroDeserializer;
+import io.runnel.support.ComponentStatus;
 import io.runnel.support.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +45,7 @@ final class OutboundBridge implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> deadLetters;
   private final String deadLetterTopic;
   private final AvroDeserializer deserializer;
-  private final MqttStatus status;
+  private final ComponentStatus<MqttConnector.State> status;
   private final Duration timeout;
   private final Duration backoff;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -58,7 +59,7 @@ final class OutboundBridge implements AutoCloseable {
       KafkaProducer<byte[], byte[]> deadLetters,
       String deadLetterTopic,
       AvroDeserializer deserializer,
-      MqttStatus status,
+      ComponentStatus<MqttConnector.State> status,
       Duration timeout,
       Duration backoff) {
     this.outbound = outbound;
@@ -90,7 +91,7 @@ final class OutboundBridge implements AutoCloseable {
         try {
           publishAll(records);
           consumer.commitSync();
-          status.sentToDevices(records.count());
+          status.count(MqttConnector.SENT_TO_DEVICES, records.count());
         } catch (Exception e) {
           LOG.warn(
               "Could not publish {} records of {} to MQTT; reading them again: {}",
