@@ -46,7 +46,7 @@ class ModuleBoundariesTest {
 
   @ArchTest static final ArchRule registry = module(REGISTRY);
 
-  @ArchTest static final ArchRule support = module(SUPPORT, REGISTRY);
+  @ArchTest static final ArchRule support = module(SUPPORT, API, REGISTRY);
 
   @ArchTest static final ArchRule registryServer = module(REGISTRY_SERVER, REGISTRY);
 
