@@ -115,6 +115,7 @@ class CdcCrashTest {
     Map<String, Object> properties = database.connectorProperties("crash", "public.counters");
     properties.put("runnel.kafka.bootstrap-servers", kit.bootstrapServers());
     properties.put("runnel.schema-registry.url", kit.registryUrl());
+    properties.put("micronaut.server.port", "-1"); // /health on a free port, never dev mode's 8080
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), CdcMain.class.getName()));
     return new ProcessBuilder(command)

@@ -106,7 +106,8 @@ class ScheduleFailoverTest {
 
   private static Process start(RunnelTestKit kit, String instance, File log) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    // /health on a free port: the instances run side by side, and never on dev mode's 8080.
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dmicronaut.server.port=-1"));
     Map.of(
             "runnel.kafka.bootstrap-servers", kit.bootstrapServers(),
             "runnel.schema-registry.url", kit.registryUrl(),

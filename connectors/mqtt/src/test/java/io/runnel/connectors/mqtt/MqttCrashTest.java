@@ -8,7 +8,11 @@ import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +46,13 @@ class MqttCrashTest {
     logs.toFile().mkdirs();
     Files.deleteIfExists(logs.resolve("run-1.log"));
     Files.deleteIfExists(logs.resolve("run-2.log"));
-    Process first = start(kit, logs.resolve("run-1.log").toFile());
+    int httpPort = freePort();
+    Process first = start(kit, logs.resolve("run-1.log").toFile(), httpPort);
     CompletableFuture<Void> publishing;
     int beforeKill;
     try {
       // The session must exist before the devices publish, so the broker queues for it.
-      awaitSubscribed(first, logs.resolve("run-1.log"));
+      awaitSubscribed(first, httpPort);
       publishing =
           CompletableFuture.runAsync(
               () -> MqttConnectorTest.Devices.publish("crash-test", DEVICES, PER_DEVICE));
@@ -56,7 +61,7 @@ class MqttCrashTest {
       first.destroyForcibly().waitFor();
     }
     LOG.info("Killed the connector after at least {} messages reached {}", beforeKill, TOPIC);
-    Process second = start(kit, logs.resolve("run-2.log").toFile());
+    Process second = start(kit, logs.resolve("run-2.log").toFile(), freePort());
     try {
       publishing.get();
       Set<String> seen = new HashSet<>();
@@ -80,23 +85,38 @@ class MqttCrashTest {
     }
   }
 
-  /** Waits until the connector's log says it is connected and subscribed. */
-  private static void awaitSubscribed(Process process, Path log) throws Exception {
+  /**
+   * Waits until the connector process's {@code /health} is UP: connected and subscribed, so the
+   * broker queues for its session from now on.
+   */
+  private static void awaitSubscribed(Process process, int httpPort) {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health")).build();
     Await.until(
-        "the connector connected and subscribed (see " + log + ")",
+        "the connector's /health UP on port " + httpPort,
         Duration.ofSeconds(60),
         () -> {
           assertThat(process.isAlive()).as("connector process alive").isTrue();
           try {
-            return log.toFile().exists()
-                && Files.readString(log).contains("Connected to the MQTT broker");
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"UP\"");
+          } catch (IOException notListeningYet) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
           }
         });
   }
 
-  private static Process start(RunnelTestKit kit, File log) throws IOException {
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static Process start(RunnelTestKit kit, File log, int httpPort) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
     Map.of(
@@ -106,6 +126,8 @@ class MqttCrashTest {
             kit.registryUrl(),
             "runnel.runtime.enabled",
             "false",
+            "micronaut.server.port",
+            String.valueOf(httpPort),
             "runnel.mqtt.port",
             String.valueOf(TestMqttBroker.shared().port()),
             "runnel.mqtt.client-id",
