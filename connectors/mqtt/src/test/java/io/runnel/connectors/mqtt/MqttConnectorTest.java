@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.micronaut.context.ApplicationContext;
 import io.runnel.examples.iot.CommandKind;
 import io.runnel.examples.iot.DeviceCommand;
+import io.runnel.registry.server.DevSchemaRegistry;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
@@ -20,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -386,6 +389,46 @@ class MqttConnectorTest {
         assertThat(kit.awaitRecords("mq.outage.late", 1, r -> true, WAIT).get(0).key())
             .isEqualTo("d-8");
       }
+    }
+  }
+
+  /**
+   * A registry outage in the middle of a session: the message that could not be stored and those
+   * that arrived while the connector waited are left to the broker, and once the registry answers
+   * the same connector instance stores them and keeps flowing. With a receive maximum of 5, any
+   * message the connector left unacknowledged in the MQTT client would hold back every later
+   * acknowledgement (the client acknowledges in order) and fill the window for good.
+   */
+  @Test
+  @Order(9)
+  void afterARegistryOutageTheSameConnectorKeepsFlowing(RunnelTestKit kit) throws Exception {
+    int registryPort = freePort();
+    Map<String, Object> properties = connector(kit, "registry-outage");
+    properties.put("runnel.schema-registry.url", "http://localhost:" + registryPort);
+    properties.put("runnel.mqtt.receive-maximum", 5);
+    properties.put("runnel.mqtt.reconnect-max-delay", "1s");
+    telemetryRoute(properties, "registry-outage", "mq.registry-outage");
+    Mqtt5AsyncClient device = device("registry-outage-device");
+    try (ApplicationContext context = ApplicationContext.run(properties)) {
+      HealthProbe.await(context, "mqtt", "UP", WAIT);
+      for (int i = 0; i < 5; i++) {
+        publish(device, "registry-outage/d-" + i + "/telemetry", reading("d-" + i, i));
+      }
+      var down = HealthProbe.await(context, "mqtt", "DOWN", WAIT);
+      assertThat(down.getDetails().toString()).contains("KAFKA_UNREACHABLE");
+      try (DevSchemaRegistry registry =
+          DevSchemaRegistry.start(kit.bootstrapServers(), registryPort)) {
+        HealthProbe.await(context, "mqtt", "UP", WAIT);
+        for (int i = 5; i < 30; i++) {
+          publish(device, "registry-outage/d-" + i + "/telemetry", reading("d-" + i, i));
+        }
+        Set<String> seen = new HashSet<>();
+        List<ReceivedRecord> records =
+            kit.awaitRecords("mq.registry-outage", 30, record -> seen.add(record.key()), WAIT);
+        assertThat(records).hasSize(30);
+      }
+    } finally {
+      device.disconnect().join();
     }
   }
 
