@@ -133,8 +133,12 @@ class FunctionMetricsTest {
   @Singleton
   @Requires(property = "runnel.test.suite", value = "metrics")
   static class SucceedingFunction {
+    final AtomicInteger handled = new AtomicInteger();
+
     @EventFunction(name = "met-ok", topics = "met.ok")
-    void handle(SensorReading reading) {}
+    void handle(SensorReading reading) {
+      handled.incrementAndGet();
+    }
   }
 
   @Singleton
