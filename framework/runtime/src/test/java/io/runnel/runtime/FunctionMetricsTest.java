@@ -2,6 +2,7 @@ package io.runnel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
@@ -16,13 +17,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 @RunnelTest(properties = {"runnel.test.suite=metrics", "micronaut.server.port=-1"})
 class FunctionMetricsTest {
 
   private static final String PROMETHEUS_PREFIX = "runnel_function_";
+  private static final String RECORDS = "runnel.function.records";
+  private static final String INVOCATIONS = "runnel.function.invocations";
+  private static final String DEAD_LETTERS = "runnel.function.dead.letters";
 
   @Test
   void everyRecordTakenIsCountedAndEverySuccessfulInvocation(
@@ -33,14 +39,13 @@ class FunctionMetricsTest {
     }
     Await.until(
         "25 successful invocations counted",
-        () -> count(meters, "runnel.function.invocations", "met-ok", "outcome", "success") == 25);
-    assertThat(count(meters, "runnel.function.records", "met-ok", "topic", "met.ok")).isEqualTo(25);
+        () -> byTag(meters, INVOCATIONS, "met-ok", "outcome").get("success") == 25);
+    assertThat(byTag(meters, RECORDS, "met-ok", "topic")).isEqualTo(Map.of("met.ok", 25.0));
+    assertThat(byTag(meters, INVOCATIONS, "met-ok", "outcome"))
+        .isEqualTo(Map.of("success", 25.0, "failure", 0.0, "timeout", 0.0));
     assertThat(meters.get("runnel.function.invocation").tag("function", "met-ok").timer().count())
         .isEqualTo(25);
-    assertThat(count(meters, "runnel.function.invocations", "met-ok", "outcome", "failure"))
-        .isZero();
-    assertThat(meters.get("runnel.function.retries").tag("function", "met-ok").counter().count())
-        .isZero();
+    assertThat(retries(meters, "met-ok")).isZero();
   }
 
   @Test
@@ -50,18 +55,14 @@ class FunctionMetricsTest {
     kit.send("met.fail", "a", ExecutionEngineTest.reading("a", 1));
     kit.send("met.fail", "b", ExecutionEngineTest.reading("b", 2));
     kit.awaitRecords("met.fail.dlq", 2, r -> true);
-    FailingFunction function = context.getBean(FailingFunction.class);
-    assertThat(function.calls.get()).as("3 attempts per record").isEqualTo(6);
-    assertThat(count(meters, "runnel.function.invocations", "met-fail", "outcome", "failure"))
-        .isEqualTo(2);
-    assertThat(meters.get("runnel.function.retries").tag("function", "met-fail").counter().count())
-        .isEqualTo(4);
-    assertThat(count(meters, "runnel.function.dead.letters", "met-fail", "stage", "invoke"))
-        .isEqualTo(2);
-    assertThat(count(meters, "runnel.function.dead.letters", "met-fail", "stage", "decode"))
-        .isZero();
-    assertThat(count(meters, "runnel.function.invocations", "met-fail", "outcome", "success"))
-        .isZero();
+    assertThat(context.getBean(FailingFunction.class).calls.get())
+        .as("3 attempts per record")
+        .isEqualTo(6);
+    assertThat(byTag(meters, INVOCATIONS, "met-fail", "outcome"))
+        .isEqualTo(Map.of("success", 0.0, "failure", 2.0, "timeout", 0.0));
+    assertThat(retries(meters, "met-fail")).isEqualTo(4);
+    assertThat(byTag(meters, DEAD_LETTERS, "met-fail", "stage"))
+        .isEqualTo(Map.of("decode", 0.0, "invoke", 2.0));
   }
 
   @Test
@@ -70,13 +71,11 @@ class FunctionMetricsTest {
     MeterRegistry meters = context.getBean(MeterRegistry.class);
     kit.sendRaw("met.decode", "garbage", "this is not avro".getBytes());
     kit.awaitRecords("met.decode.dlq", 1, r -> true);
-    assertThat(count(meters, "runnel.function.dead.letters", "met-decode", "stage", "decode"))
-        .isEqualTo(1);
-    assertThat(count(meters, "runnel.function.records", "met-decode", "topic", "met.decode"))
-        .isEqualTo(1);
-    assertThat(
-            meters.get("runnel.function.invocation").tag("function", "met-decode").timer().count())
-        .isZero();
+    assertThat(byTag(meters, DEAD_LETTERS, "met-decode", "stage"))
+        .isEqualTo(Map.of("decode", 1.0, "invoke", 0.0));
+    assertThat(byTag(meters, RECORDS, "met-decode", "topic")).isEqualTo(Map.of("met.decode", 1.0));
+    assertThat(byTag(meters, INVOCATIONS, "met-decode", "outcome"))
+        .isEqualTo(Map.of("success", 0.0, "failure", 0.0, "timeout", 0.0));
   }
 
   @Test
@@ -85,20 +84,18 @@ class FunctionMetricsTest {
     MeterRegistry meters = context.getBean(MeterRegistry.class);
     kit.send("met.slow", "slow", ExecutionEngineTest.reading("slow", 1));
     kit.awaitRecords("met.slow.dlq", 1, r -> true);
-    assertThat(count(meters, "runnel.function.invocations", "met-slow", "outcome", "timeout"))
-        .isEqualTo(1);
-    assertThat(count(meters, "runnel.function.invocations", "met-slow", "outcome", "failure"))
-        .isZero();
+    assertThat(byTag(meters, INVOCATIONS, "met-slow", "outcome"))
+        .isEqualTo(Map.of("success", 0.0, "failure", 0.0, "timeout", 1.0));
   }
 
   @Test
   void theProcessServesTheMetricsAsPrometheusTextOverHttp(
       RunnelTestKit kit, ApplicationContext context) throws Exception {
-    kit.send("met.ok", "scraped", ExecutionEngineTest.reading("scraped", 1));
+    kit.send("met.scraped", "scraped", ExecutionEngineTest.reading("scraped", 1));
     MeterRegistry meters = context.getBean(MeterRegistry.class);
     Await.until(
         "an invocation counted",
-        () -> count(meters, "runnel.function.invocations", "met-ok", "outcome", "success") > 0);
+        () -> byTag(meters, INVOCATIONS, "met-scraped", "outcome").get("success") > 0);
     EmbeddedServer server = context.getBean(EmbeddedServer.class);
     server.start();
     try (HttpClient client = HttpClient.newHttpClient()) {
@@ -111,23 +108,31 @@ class FunctionMetricsTest {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body())
           .contains(
-              PROMETHEUS_PREFIX + "records_total{function=\"met-ok\",topic=\"met.ok\"}",
-              PROMETHEUS_PREFIX + "invocations_total{function=\"met-ok\",outcome=\"success\"}",
-              PROMETHEUS_PREFIX + "invocations_total{function=\"met-ok\",outcome=\"failure\"}",
-              PROMETHEUS_PREFIX + "invocations_total{function=\"met-ok\",outcome=\"timeout\"}",
-              PROMETHEUS_PREFIX + "invocation_seconds_bucket{function=\"met-ok\",le=",
-              PROMETHEUS_PREFIX + "invocation_seconds_count{function=\"met-ok\"}",
-              PROMETHEUS_PREFIX + "retries_total{function=\"met-ok\"}",
-              PROMETHEUS_PREFIX + "dead_letters_total{function=\"met-ok\",stage=\"decode\"}",
-              PROMETHEUS_PREFIX + "dead_letters_total{function=\"met-ok\",stage=\"invoke\"}",
-              PROMETHEUS_PREFIX + "in_flight{function=\"met-ok\"}",
-              PROMETHEUS_PREFIX + "buffered{function=\"met-ok\"}");
+              PROMETHEUS_PREFIX
+                  + "records_total{function=\"met-scraped\",topic=\"met.scraped\"} 1.0",
+              PROMETHEUS_PREFIX
+                  + "invocations_total{function=\"met-scraped\",outcome=\"success\"} 1.0",
+              PROMETHEUS_PREFIX + "invocations_total{function=\"met-scraped\",outcome=\"failure\"}",
+              PROMETHEUS_PREFIX + "invocations_total{function=\"met-scraped\",outcome=\"timeout\"}",
+              PROMETHEUS_PREFIX + "invocation_seconds_bucket{function=\"met-scraped\",le=",
+              PROMETHEUS_PREFIX + "invocation_seconds_count{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "retries_total{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "dead_letters_total{function=\"met-scraped\",stage=\"decode\"}",
+              PROMETHEUS_PREFIX + "dead_letters_total{function=\"met-scraped\",stage=\"invoke\"}",
+              PROMETHEUS_PREFIX + "in_flight{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "buffered{function=\"met-scraped\"}");
     }
   }
 
-  private static double count(
-      MeterRegistry meters, String name, String function, String tag, String value) {
-    return meters.get(name).tags("function", function, tag, value).counter().count();
+  /** The counts of a function's counters named {@code name}, by the value of {@code tag}. */
+  private static Map<String, Double> byTag(
+      MeterRegistry meters, String name, String function, String tag) {
+    return meters.get(name).tag("function", function).counters().stream()
+        .collect(Collectors.toMap(counter -> counter.getId().getTag(tag), Counter::count));
+  }
+
+  private static double retries(MeterRegistry meters, String function) {
+    return meters.get("runnel.function.retries").tag("function", function).counter().count();
   }
 
   @Singleton
@@ -139,6 +144,13 @@ class FunctionMetricsTest {
     void handle(SensorReading reading) {
       handled.incrementAndGet();
     }
+  }
+
+  @Singleton
+  @Requires(property = "runnel.test.suite", value = "metrics")
+  static class ScrapedFunction {
+    @EventFunction(name = "met-scraped", topics = "met.scraped")
+    void handle(SensorReading reading) {}
   }
 
   @Singleton
