@@ -55,6 +55,7 @@ final class ConsumerLoop implements Runnable {
   private final CommitStrategy commits;
   private final Handler handler;
   private final RecordWork.SendFailures sendFailures;
+  private final FunctionMetrics metrics;
   private boolean paused;
   private int buffered;
   private long lastCommitNanos = System.nanoTime();
@@ -73,7 +74,8 @@ final class ConsumerLoop implements Runnable {
       PartitionOffsets offsets,
       CommitStrategy commits,
       Handler handler,
-      RecordWork.SendFailures sendFailures) {
+      RecordWork.SendFailures sendFailures,
+      FunctionMetrics metrics) {
     this.functionName = functionName;
     this.topics = topics;
     this.maxBufferedRecords = maxBufferedRecords;
@@ -83,6 +85,7 @@ final class ConsumerLoop implements Runnable {
     this.commits = commits;
     this.handler = handler;
     this.sendFailures = sendFailures;
+    this.metrics = metrics;
   }
 
   @Override
@@ -132,12 +135,14 @@ final class ConsumerLoop implements Runnable {
         offsets.taken(partition, work);
         works.add(work);
       }
+      metrics.taken(partition.topic(), works.size());
       handler.submitPolled(works);
     }
   }
 
   private void applyBackpressure() {
     buffered = offsets.buffered();
+    metrics.buffered(buffered);
     if (!paused && buffered >= maxBufferedRecords) {
       consumer.pause(consumer.assignment());
       paused = true;

@@ -1,9 +1,11 @@
 package io.runnel.runtime.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Nullable;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
@@ -46,6 +48,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final RuntimeSettings runtime;
   private final InstanceSettings instance;
   private final BeanContext beans;
+  private final MeterRegistry meters;
   private final List<RunningFunction> running = new ArrayList<>();
   private HandOverProducer producer;
   private InvocationWatchdog watchdog;
@@ -56,13 +59,15 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
       InstanceSettings instance,
-      BeanContext beans) {
+      BeanContext beans,
+      @Nullable MeterRegistry meters) {
     this.functions = functions;
     this.kafka = kafka;
     this.registry = registry;
     this.runtime = runtime;
     this.instance = instance;
     this.beans = beans;
+    this.meters = meters;
   }
 
   @Override
@@ -104,6 +109,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private RunningFunction start(
       FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
+    FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
     KeyOrderedDispatcher dispatcher =
@@ -123,11 +129,11 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       closers.add(transactional::close);
       TransactionalCommits transactions =
           new TransactionalCommits(function.name(), consumer, offsets, transactional);
-      processor = newProcessor(function, client, dispatcher, retryTopics, transactional);
+      processor = newProcessor(function, client, dispatcher, retryTopics, transactional, metrics);
       commits = transactions;
       sendFailures = transactions::abortAtNextCommit;
     } else {
-      processor = newProcessor(function, client, dispatcher, retryTopics, producer);
+      processor = newProcessor(function, client, dispatcher, retryTopics, producer, metrics);
       commits =
           new AsyncOffsetCommits(function.name(), consumer, offsets, runtime.getDrainTimeout());
       sendFailures = processor::handleAgain;
@@ -142,7 +148,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             offsets,
             commits,
             processor::submitPolled,
-            sendFailures);
+            sendFailures,
+            metrics);
     Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
     return new RunningFunction(loop, thread, closers);
   }
@@ -152,7 +159,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       SchemaRegistryClient client,
       KeyOrderedDispatcher dispatcher,
       RetryTopics retryTopics,
-      OutputProducer output) {
+      OutputProducer output,
+      FunctionMetrics metrics) {
     return new RecordProcessor(
         function,
         new RecordDecoder(
@@ -162,7 +170,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
         new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle()),
         retryTopics,
         watchdog,
-        dispatcher);
+        dispatcher,
+        metrics);
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {

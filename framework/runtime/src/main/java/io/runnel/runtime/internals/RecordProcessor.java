@@ -28,6 +28,7 @@ final class RecordProcessor {
   private final RetryTopics retryTopics;
   private final Invocation invocation;
   private final KeyOrderedDispatcher dispatcher;
+  private final FunctionMetrics metrics;
 
   RecordProcessor(
       FunctionDescriptor function,
@@ -37,7 +38,8 @@ final class RecordProcessor {
       DeadLetterPublisher deadLetters,
       RetryTopics retryTopics,
       InvocationWatchdog watchdog,
-      KeyOrderedDispatcher dispatcher) {
+      KeyOrderedDispatcher dispatcher,
+      FunctionMetrics metrics) {
     this.function = function;
     this.decoder = decoder;
     this.bean = bean;
@@ -48,6 +50,7 @@ final class RecordProcessor {
         new Invocation(
             function.retryPolicy(), function.timeoutMs(), watchdog, dispatcher::sleepWithoutPermit);
     this.dispatcher = dispatcher;
+    this.metrics = metrics;
   }
 
   /**
@@ -101,12 +104,12 @@ final class RecordProcessor {
       Thread.currentThread().interrupt();
       return; // shutting down: left unfinished, handled again after a restart
     } catch (RuntimeException e) {
-      deadLetters.publish(function, work, Stage.DECODE, e, 0);
+      deadLetter(work, Stage.DECODE, e, 0);
       work.handled();
       return;
     }
     Invocation.Outcome outcome =
-        invocation.run(
+        invoke(
             () -> {
               RecordEventContext context = new RecordEventContext(function.name(), work, producer);
               Object result =
@@ -134,13 +137,13 @@ final class RecordProcessor {
         Thread.currentThread().interrupt();
         return; // shutting down: the batch is left unfinished and handled again after a restart
       } catch (RuntimeException e) {
-        deadLetters.publish(function, work, Stage.DECODE, e, 0);
+        deadLetter(work, Stage.DECODE, e, 0);
         work.handled();
       }
     }
     if (!decoded.isEmpty()) {
       List<Object> argument = List.copyOf(events);
-      finish(decoded, invocation.run(() -> function.method().invoke(bean, argument)));
+      finish(decoded, invoke(() -> function.method().invoke(bean, argument)));
     }
   }
 
@@ -148,10 +151,33 @@ final class RecordProcessor {
   private void retryLaterOrDeadLetter(RecordWork work, Invocation.Outcome outcome) {
     ProducerRecord<byte[], byte[]> retry = retryTopics.nextRetry(work.record(), outcome.failure());
     if (retry == null) {
-      deadLetters.publish(function, work, Stage.INVOKE, outcome.failure(), outcome.attempts());
+      deadLetter(work, Stage.INVOKE, outcome.failure(), outcome.attempts());
     } else {
+      metrics.retried(1);
       producer.send(retry, work);
     }
+  }
+
+  private void deadLetter(RecordWork work, Stage stage, Throwable failure, int attempts) {
+    metrics.deadLettered(stage);
+    deadLetters.publish(function, work, stage, failure, attempts);
+  }
+
+  /** Runs an invocation, with its retries, and counts it unless it was abandoned. */
+  private Invocation.Outcome invoke(Invocation.Attempt attempt) {
+    metrics.inFlight(1);
+    long start = System.nanoTime();
+    Invocation.Outcome outcome;
+    try {
+      outcome = invocation.run(attempt);
+    } finally {
+      metrics.inFlight(-1);
+    }
+    if (!outcome.abandoned()) {
+      metrics.invoked(outcome, System.nanoTime() - start);
+      metrics.retried(outcome.attempts() - 1);
+    }
+    return outcome;
   }
 
   private void finish(List<RecordWork> works, Invocation.Outcome outcome) {

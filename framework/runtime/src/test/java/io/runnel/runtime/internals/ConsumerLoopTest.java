@@ -32,7 +32,8 @@ class ConsumerLoopTest {
           offsets,
           new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
           handed::addAll,
-          (work, failure) -> {});
+          (work, failure) -> {},
+          FunctionMetrics.NONE);
 
   ConsumerLoopTest() {
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, P2, 0L));
