@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a long-running component (a connector) is doing now, for {@code /health} and the logs: its
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public final class ComponentStatus<S extends Enum<S>> {
 
-  /** A consistent reading of the status. */
+  /** A reading of the status: the state as it was, the counters as they were when read. */
   public record Reading<S>(S state, String reason, Instant since, Map<String, Long> counters) {
 
     /** The value of {@code counter}, 0 when nothing was counted. */
@@ -31,10 +32,13 @@ public final class ComponentStatus<S extends Enum<S>> {
   private final String stateKey;
   private final Set<S> running;
   private final S starting;
-  private final List<String> counterOrder;
+  // Counted without a lock: a connector counts every message, and /health reads now and then.
+  private final Map<String, LongAdder> counters;
   private volatile Map<String, Object> fixedDetails = Map.of();
   private volatile Map<String, Object> notes = Map.of();
-  private volatile Reading<S> reading;
+  private volatile Phase<S> phase;
+
+  private record Phase<S>(S state, String reason, Instant since) {}
 
   /**
    * @param name the entry's name in {@code /health}, e.g. {@code cdc}
@@ -49,10 +53,10 @@ public final class ComponentStatus<S extends Enum<S>> {
     this.stateKey = stateKey;
     this.starting = starting;
     this.running = Set.copyOf(running);
-    Map<String, Long> zero = new LinkedHashMap<>();
-    counters.forEach(counter -> zero.put(counter, 0L));
-    this.reading = new Reading<>(starting, null, Instant.now(), Map.copyOf(zero));
-    this.counterOrder = List.copyOf(counters);
+    Map<String, LongAdder> adders = new LinkedHashMap<>();
+    counters.forEach(counter -> adders.put(counter, new LongAdder()));
+    this.counters = Collections.unmodifiableMap(adders);
+    this.phase = new Phase<>(starting, null, Instant.now());
   }
 
   /** Adds a detail that does not change, e.g. the names of the configured schedules. */
@@ -72,7 +76,11 @@ public final class ComponentStatus<S extends Enum<S>> {
 
   /** The current reading. */
   public Reading<S> read() {
-    return reading;
+    Phase<S> now = phase;
+    Map<String, Long> values = new LinkedHashMap<>();
+    counters.forEach((counter, adder) -> values.put(counter, adder.sum()));
+    return new Reading<>(
+        now.state(), now.reason(), now.since(), Collections.unmodifiableMap(values));
   }
 
   /**
@@ -80,31 +88,32 @@ public final class ComponentStatus<S extends Enum<S>> {
    * failure while down).
    */
   public synchronized void become(S state, String reason) {
-    Reading<S> now = reading;
-    if (now.state() != state || reason != null) {
-      reading = new Reading<>(state, reason, Instant.now(), now.counters());
+    if (phase.state() != state || reason != null) {
+      phase = new Phase<>(state, reason, Instant.now());
     }
   }
 
   /** Enters {@code next} only if the state is still {@code expected} (a timer's late check). */
   public synchronized void becomeIf(S expected, S next) {
-    if (reading.state() == expected) {
+    if (phase.state() == expected) {
       become(next, null);
     }
   }
 
   /** Counts {@code amount} on {@code counter} and enters {@code state} (keeping its since). */
-  public synchronized void progressed(S state, String counter, long amount) {
+  public void progressed(S state, String counter, long amount) {
     become(state, null);
     count(counter, amount);
   }
 
   /** Counts {@code amount} on {@code counter}, whatever the state. */
-  public synchronized void count(String counter, long amount) {
-    Reading<S> now = reading;
-    Map<String, Long> counters = new LinkedHashMap<>(now.counters());
-    counters.merge(counter, amount, Long::sum);
-    reading = new Reading<>(now.state(), now.reason(), now.since(), Map.copyOf(counters));
+  public void count(String counter, long amount) {
+    LongAdder adder = counters.get(counter);
+    if (adder == null) {
+      throw new IllegalArgumentException(
+          name + " has no counter " + counter + "; its counters are " + counters.keySet());
+    }
+    adder.add(amount);
   }
 
   String name() {
@@ -123,7 +132,7 @@ public final class ComponentStatus<S extends Enum<S>> {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put(stateKey, reading.state().name());
     details.put("since", reading.since().toString());
-    counterOrder.forEach(counter -> details.put(counter, reading.counter(counter)));
+    details.putAll(reading.counters());
     details.putAll(fixedDetails);
     details.putAll(notes);
     if (reading.reason() != null) {
