@@ -45,7 +45,9 @@ public final class RunnelTestKit implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
     this.context = context;
-    this.registry = new SchemaRegistryClient(registryUrl);
+    // A minute per call: on a busy machine the registry's first answer (it creates its topic) can
+    // take longer than the client's default 10 s, and a test should wait rather than fail.
+    this.registry = new SchemaRegistryClient(registryUrl, Duration.ofSeconds(60), null);
     this.serializer = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, false);
     this.deserializer = new AvroDeserializer(registry, null, false);
     this.producer =
