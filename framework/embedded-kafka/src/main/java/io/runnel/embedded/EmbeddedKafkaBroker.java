@@ -53,11 +53,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param port the client port, or 0 for a free one
    */
   public static EmbeddedKafkaBroker start(Path logDir, int port) {
+    return start(logDir, port, Map.of());
+  }
+
+  /**
+   * Like {@link #start(Path, int)}, with broker settings that replace or add to the defaults, for
+   * example {@code auto.create.topics.enable=false} to behave like most managed clusters.
+   */
+  public static EmbeddedKafkaBroker start(
+      Path logDir, int port, Map<String, String> brokerProperties) {
     int clientPort = port == 0 ? freePort() : port;
     int controllerPort = freePort();
     try {
       Files.createDirectories(logDir);
       Properties props = brokerProperties(logDir, clientPort, controllerPort);
+      props.putAll(brokerProperties);
       KafkaConfig config = new KafkaConfig(props, false);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
         format(logDir);

@@ -3,6 +3,7 @@ package io.runnel.runtime;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the runtime runs every function, under {@code runnel.runtime} (the instance id, which
@@ -15,6 +16,8 @@ public class RuntimeSettings {
   private Duration commitInterval = Duration.ofMillis(500);
   private Duration drainTimeout = Duration.ofSeconds(30);
   private DeadLetterHeaderStyle deadLetterHeaderStyle = DeadLetterHeaderStyle.RUNNEL;
+  private boolean createTopics = true;
+  private Topics topics = new Topics();
 
   /** {@code runnel.runtime.enabled}: false starts no consumers (default true). */
   public boolean isEnabled() {
@@ -58,6 +61,57 @@ public class RuntimeSettings {
     this.deadLetterHeaderStyle = deadLetterHeaderStyle;
   }
 
+  /**
+   * {@code runnel.runtime.create-topics}: whether start-up creates the topics functions need that
+   * are missing (default true); when false, a missing one fails start-up naming it.
+   */
+  public boolean isCreateTopics() {
+    return createTopics;
+  }
+
+  public void setCreateTopics(boolean createTopics) {
+    this.createTopics = createTopics;
+  }
+
+  /** {@code runnel.runtime.topics.*}: how the topics start-up creates are made. */
+  public Topics getTopics() {
+    return topics;
+  }
+
+  public void setTopics(Topics topics) {
+    this.topics = topics;
+  }
+
+  /**
+   * How start-up creates a missing topic, under {@code runnel.runtime.topics}; each unset setting
+   * leaves the choice to the rule in the README (partitions like the input, the broker's default
+   * replication factor).
+   */
+  @ConfigurationProperties("topics")
+  public static class Topics {
+
+    private Integer partitions;
+    private Short replicationFactor;
+
+    /** {@code runnel.runtime.topics.partitions}: the partitions of every topic created. */
+    public Optional<Integer> getPartitions() {
+      return Optional.ofNullable(partitions);
+    }
+
+    public void setPartitions(Integer partitions) {
+      this.partitions = partitions;
+    }
+
+    /** {@code runnel.runtime.topics.replication-factor}: the replicas of every topic created. */
+    public Optional<Short> getReplicationFactor() {
+      return Optional.ofNullable(replicationFactor);
+    }
+
+    public void setReplicationFactor(Short replicationFactor) {
+      this.replicationFactor = replicationFactor;
+    }
+  }
+
   /** Fails start-up with the name of the setting when a value is out of range. */
   public void validate() {
     if (commitInterval.isNegative() || commitInterval.isZero()) {
@@ -67,6 +121,15 @@ public class RuntimeSettings {
     if (drainTimeout.isNegative()) {
       throw new ConfigurationException(
           "runnel.runtime.drain-timeout must not be negative, was " + drainTimeout);
+    }
+    if (topics.partitions != null && topics.partitions < 1) {
+      throw new ConfigurationException(
+          "runnel.runtime.topics.partitions must be at least 1, was " + topics.partitions);
+    }
+    if (topics.replicationFactor != null && topics.replicationFactor < 1) {
+      throw new ConfigurationException(
+          "runnel.runtime.topics.replication-factor must be at least 1, was "
+              + topics.replicationFactor);
     }
   }
 }

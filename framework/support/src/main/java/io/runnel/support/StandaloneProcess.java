@@ -1,6 +1,7 @@
 package io.runnel.support;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.PropertySource;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -9,9 +10,18 @@ import java.util.concurrent.CountDownLatch;
  * Runs an application context as its own process (a connector in a container beside Kafka) until
  * SIGTERM, then closes it cleanly. Settings come from {@code application.yml}, system properties or
  * environment variables, after {@code properties}. The process serves {@code /health} on {@code
- * micronaut.server.port} (default 8080), so a container can be probed.
+ * micronaut.server.port} (default 8080), so a container can be probed, and its meters as Prometheus
+ * text at {@code /prometheus}, without authentication unless the application says otherwise.
  */
 public final class StandaloneProcess {
+
+  /**
+   * Below {@code application.yml} (-300), so the application's settings win: Prometheus scrapes
+   * anonymously, and a Micronaut endpoint is sensitive by default.
+   */
+  private static final PropertySource DEFAULTS =
+      PropertySource.of(
+          "runnel-standalone-defaults", Map.of("endpoints.prometheus.sensitive", false), -400);
 
   private StandaloneProcess() {}
 
@@ -33,7 +43,11 @@ public final class StandaloneProcess {
   /** Starts the context and its HTTP server; closing the context stops both. */
   public static ApplicationContext start(Map<String, Object> properties, String[] args) {
     ApplicationContext context =
-        ApplicationContext.builder().properties(properties).args(args).start();
+        ApplicationContext.builder()
+            .propertySources(DEFAULTS)
+            .properties(properties)
+            .args(args)
+            .start();
     try {
       context.getBean(EmbeddedServer.class).start();
     } catch (RuntimeException e) {

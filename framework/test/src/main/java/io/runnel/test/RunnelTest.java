@@ -30,6 +30,13 @@ public @interface RunnelTest {
   /** Extra configuration for the context, as {@code key=value}. */
   String[] properties() default {};
 
+  /**
+   * Broker settings as {@code key=value} (for example {@code auto.create.topics.enable=false}, as
+   * on most managed clusters): the class then gets a broker and registry of its own, in this JVM,
+   * instead of the shared ones.
+   */
+  String[] brokerProperties() default {};
+
   /** Whether to start the context at all; false gives a broker and registry only. */
   boolean startContext() default true;
 }

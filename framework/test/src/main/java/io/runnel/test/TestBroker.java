@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,10 +64,15 @@ final class TestBroker implements AutoCloseable {
       LOG.info("Test broker: container {}", kafka.bootstrapServers());
       return new TestBroker(kafka.bootstrapServers(), kafka, null);
     }
+    return embedded(Map.of());
+  }
+
+  /** A broker in this JVM with {@code brokerProperties} on top of the embedded broker's. */
+  static TestBroker embedded(Map<String, String> brokerProperties) {
     try {
       Path dataDir = Files.createTempDirectory("runnel-test-kafka");
-      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0);
-      LOG.info("Test broker: in-JVM KRaft {}", broker.bootstrapServers());
+      EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, 0, brokerProperties);
+      LOG.info("Test broker: in-JVM KRaft {} {}", broker.bootstrapServers(), brokerProperties);
       return new TestBroker(broker.bootstrapServers(), broker, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

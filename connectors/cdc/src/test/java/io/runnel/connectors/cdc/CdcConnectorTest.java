@@ -3,8 +3,11 @@ package io.runnel.connectors.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.runnel.test.Await;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
@@ -116,7 +119,23 @@ class CdcConnectorTest {
       assertThat(customers.get(2).key()).isEqualTo(customers.get(1).key());
 
       assertThat(HealthProbe.read(context, "cdc").getStatus().getName()).isEqualTo("UP");
+      Await.until(
+          "3 changes of orders and 2 of customers counted (a tombstone is no change)",
+          WAIT,
+          () ->
+              changes(context, "public.orders") == 3 && changes(context, "public.customers") == 2);
     }
+  }
+
+  /** {@code runnel.cdc.changes} of {@code table}; 0 before any. */
+  private static double changes(ApplicationContext context, String table) {
+    Counter counter =
+        context
+            .getBean(MeterRegistry.class)
+            .find("runnel.cdc.changes")
+            .tag("table", table)
+            .counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

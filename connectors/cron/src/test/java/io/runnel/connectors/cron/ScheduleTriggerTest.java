@@ -3,6 +3,8 @@ package io.runnel.connectors.cron;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
@@ -72,6 +74,13 @@ class ScheduleTriggerTest {
       HealthResult health = HealthProbe.read(context, "scheduler");
       assertThat(health.getStatus()).isEqualTo(HealthStatus.UP);
       assertThat(((Map<?, ?>) health.getDetails()).get("role")).isEqualTo("FIRING");
+      Counter counted =
+          context
+              .getBean(MeterRegistry.class)
+              .get("runnel.schedule.ticks")
+              .tag("schedule", "heartbeat")
+              .counter();
+      Await.until("as many ticks counted as handled", () -> counted.count() == ticks.size());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.runnel.support.StandaloneProcess;
+import io.runnel.test.Await;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class SchedulerProcessTest {
 
   @Test
-  void aStandaloneSchedulerServesHealthOverHttp(RunnelTestKit kit) throws Exception {
+  void aStandaloneSchedulerServesHealthAndPrometheusOverHttp(RunnelTestKit kit) throws Exception {
     Map<String, Object> settings =
         Map.of(
             "runnel.kafka.bootstrap-servers", kit.bootstrapServers(),
@@ -44,6 +45,24 @@ class SchedulerProcessTest {
 
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"status\":\"UP\"");
+
+      Await.until(
+          "the tick counter and the producer's own meters served at /prometheus",
+          Duration.ofSeconds(60),
+          () -> {
+            String metrics =
+                HttpClient.newHttpClient()
+                    .sendAsync(
+                        HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + port + "/prometheus"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .join()
+                    .body();
+            return metrics.contains("runnel_schedule_ticks_total{schedule=\"probe\"}")
+                && metrics.contains(
+                    "kafka_producer_record_send_total{client_id=\"runnel-scheduler-standalone\"");
+          });
     }
   }
 }

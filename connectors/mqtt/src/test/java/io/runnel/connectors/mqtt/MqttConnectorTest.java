@@ -7,10 +7,13 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.runnel.examples.iot.CommandKind;
 import io.runnel.examples.iot.DeviceCommand;
 import io.runnel.registry.server.DevSchemaRegistry;
+import io.runnel.test.Await;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
@@ -214,7 +217,23 @@ class MqttConnectorTest {
       assertThat(good.key()).isEqualTo("d-4");
       assertThat(HealthProbe.read(context, "mqtt").getDetails().toString())
           .contains("deadLettered=3");
+      Await.until(
+          "3 dead-lettered and 1 published message counted",
+          WAIT,
+          () -> messages(context, "dead_lettered") == 3 && messages(context, "published") == 1);
+      assertThat(messages(context, "failed")).isZero();
     }
+  }
+
+  /** {@code runnel.mqtt.messages} of the telemetry route with {@code outcome}; 0 before any. */
+  private static double messages(ApplicationContext context, String outcome) {
+    Counter counter =
+        context
+            .getBean(MeterRegistry.class)
+            .find("runnel.mqtt.messages")
+            .tags("route", "telemetry", "outcome", outcome)
+            .counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.runnel.runtime.RuntimeSettings;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
 import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
@@ -51,6 +52,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final MeterRegistry meters;
   private final List<RunningFunction> running = new ArrayList<>();
   private HandOverProducer producer;
+  private KafkaClientMeters producerMeters;
   private InvocationWatchdog watchdog;
 
   FunctionRuntime(
@@ -80,12 +82,14 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     kafka.validate();
     registry.validate();
     runtime.validate();
+    new TopicProvisioner(kafka, runtime).provision(enabled);
     SchemaRegistryClient client = registry.newClient();
     // One serializer for every producer: its schema-id and writer caches are built once.
     AvroSerializer serializer =
         new AvroSerializer(
             client, SubjectNameStrategy.TOPIC_NAME, registry.isAutoRegisterSchemas(), false);
     producer = new HandOverProducer(kafka, serializer);
+    producerMeters = KafkaClientMeters.bind(meters, producer.producer);
     watchdog = new InvocationWatchdog("runnel-timeouts");
     for (FunctionDescriptor function : enabled) {
       running.add(start(function, client, serializer));
@@ -117,7 +121,9 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             function.ordering(),
             function.maxConcurrency(),
             "runnel-" + function.name() + "-handler");
-    List<Runnable> closers = new ArrayList<>(List.of(dispatcher::close));
+    List<Runnable> closers =
+        new ArrayList<>(
+            List.of(dispatcher::close, KafkaClientMeters.bind(meters, consumer)::close));
     RecordProcessor processor;
     CommitStrategy commits;
     RecordWork.SendFailures sendFailures;
@@ -127,6 +133,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
           TransactionalProducer.create(
               kafka, serializer, "runnel-" + function.group() + "-" + instance.getInstanceId());
       closers.add(transactional::close);
+      closers.add(KafkaClientMeters.bind(meters, transactional.producer)::close);
       TransactionalCommits transactions =
           new TransactionalCommits(function.name(), consumer, offsets, transactional);
       processor = newProcessor(function, client, dispatcher, retryTopics, transactional, metrics);
@@ -211,6 +218,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     if (producer != null) {
       producer.close();
       producer = null;
+      producerMeters.close();
     }
   }
 }

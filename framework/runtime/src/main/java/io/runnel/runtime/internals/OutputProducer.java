@@ -4,6 +4,8 @@ import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.support.KafkaSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,6 +23,8 @@ abstract sealed class OutputProducer implements AutoCloseable
 
   final Producer<byte[], byte[]> producer;
   private final AvroSerializer serializer;
+  // The topics emitted to that Kafka's metadata showed to exist.
+  private final Set<String> existingTopics = ConcurrentHashMap.newKeySet();
 
   OutputProducer(Producer<byte[], byte[]> producer, AvroSerializer serializer) {
     this.producer = producer;
@@ -36,9 +40,13 @@ abstract sealed class OutputProducer implements AutoCloseable
 
   /**
    * Serializes {@code value} (an Avro record) and sends it, with headers, as part of {@code work}.
+   *
+   * @throws org.apache.kafka.common.errors.TimeoutException naming the topic when it does not exist
+   *     (Kafka's metadata has none after {@code max.block.ms}): the emitting invocation fails
    */
   final void sendEvent(
       String topic, byte[] key, Object value, Iterable<Header> headers, RecordWork work) {
+    requireExisting(topic);
     byte[] bytes = serializer.serialize(topic, value);
     send(new ProducerRecord<>(topic, null, key, bytes, headers), work);
   }
@@ -46,6 +54,23 @@ abstract sealed class OutputProducer implements AutoCloseable
   /** Sends a record of bytes as it is, as part of {@code work}. */
   final void send(ProducerRecord<byte[], byte[]> record, RecordWork work) {
     send(record, work.expectAck());
+  }
+
+  /**
+   * Waits, on the emitting thread, for the metadata of a topic not emitted to before: the first
+   * emit to a missing topic fails there, so a send never waits for it on a thread that other
+   * functions share.
+   */
+  private void requireExisting(String topic) {
+    if (!existingTopics.contains(topic)) {
+      producer.partitionsFor(topic);
+      existingTopics.add(topic);
+    }
+  }
+
+  /** A send to {@code topic} failed as if it were gone: the next emit to it checks again. */
+  final void recheckTopic(String topic) {
+    existingTopics.remove(topic);
   }
 
   /** Sends {@code record}; {@code ack} is called once Kafka acknowledged it or it failed. */

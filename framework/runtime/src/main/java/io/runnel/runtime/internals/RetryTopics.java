@@ -30,11 +30,18 @@ final class RetryTopics {
   List<String> subscribedTopics(List<String> inputTopics) {
     List<String> subscribed = new ArrayList<>(inputTopics);
     for (String topic : inputTopics) {
-      for (int level = 1; level <= delaysMs.size(); level++) {
-        subscribed.add(retryTopic(topic, level));
-      }
+      subscribed.addAll(retryTopicsOf(topic));
     }
     return subscribed;
+  }
+
+  /** The retry topics of records first read from {@code inputTopic}, by level. */
+  List<String> retryTopicsOf(String inputTopic) {
+    List<String> topics = new ArrayList<>(delaysMs.size());
+    for (int level = 1; level <= delaysMs.size(); level++) {
+      topics.add(retryTopic(inputTopic, level));
+    }
+    return topics;
   }
 
   /**

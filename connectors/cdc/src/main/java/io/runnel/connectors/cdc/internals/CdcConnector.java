@@ -4,14 +4,18 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
 import io.runnel.connectors.cdc.CdcSettings;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
+import io.runnel.support.CounterFamily;
+import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
@@ -64,14 +68,21 @@ public final class CdcConnector
       new ComponentStatus<>(
           "cdc", "state", State.STARTING, Set.of(State.STREAMING), List.of(CHANGES_PUBLISHED));
   private final AtomicReference<DebeziumEngine<?>> engine = new AtomicReference<>();
+  private final MeterRegistry meters;
   private KafkaProducer<byte[], byte[]> producer;
+  private KafkaClientMeters producerMeters;
   private Thread runner;
   private volatile boolean running;
 
-  CdcConnector(CdcSettings settings, KafkaSettings kafka, SchemaRegistrySettings registrySettings) {
+  CdcConnector(
+      CdcSettings settings,
+      KafkaSettings kafka,
+      SchemaRegistrySettings registrySettings,
+      @Nullable MeterRegistry meters) {
     this.settings = settings;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
+    this.meters = meters;
   }
 
   @Override
@@ -86,6 +97,7 @@ public final class CdcConnector
       status.become(State.DOWN, e.getMessage());
     }
     producer = newProducer();
+    producerMeters = KafkaClientMeters.bind(meters, producer);
     SchemaRegistryClient registry = registrySettings.newClient();
     ConnectToAvro avro = new ConnectToAvro();
     ChangePublisher publisher =
@@ -95,7 +107,13 @@ public final class CdcConnector
             new ChangeShaper(settings.getShape(), avro),
             avro,
             HEARTBEAT_PREFIX,
-            status);
+            settings.getTopicPrefix(),
+            status,
+            CounterFamily.of(
+                meters,
+                "runnel.cdc.changes",
+                "Row changes published to Kafka, by table (schema.table)",
+                "table"));
     running = true;
     runner = Thread.ofPlatform().name("runnel-cdc").start(() -> runUntilClosed(publisher));
   }
@@ -232,6 +250,7 @@ public final class CdcConnector
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(10));
+      producerMeters.close();
     }
   }
 }

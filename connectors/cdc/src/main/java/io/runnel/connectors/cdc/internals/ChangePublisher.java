@@ -7,8 +7,11 @@ import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.support.ComponentStatus;
+import io.runnel.support.CounterFamily;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -39,7 +42,9 @@ final class ChangePublisher
   private final ConnectToAvro avro;
   private final ChangeShaper shaper;
   private final String heartbeatTopicPrefix;
+  private final String topicPrefix;
   private final ComponentStatus<CdcConnector.State> status;
+  private final CounterFamily changesByTable;
 
   ChangePublisher(
       KafkaProducer<byte[], byte[]> producer,
@@ -47,7 +52,9 @@ final class ChangePublisher
       ChangeShaper shaper,
       ConnectToAvro avro,
       String heartbeatTopicPrefix,
-      ComponentStatus<CdcConnector.State> status) {
+      String topicPrefix,
+      ComponentStatus<CdcConnector.State> status,
+      CounterFamily changesByTable) {
     this.producer = producer;
     this.registry = registry;
     this.keys = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, true);
@@ -55,7 +62,9 @@ final class ChangePublisher
     this.avro = avro;
     this.shaper = shaper;
     this.heartbeatTopicPrefix = heartbeatTopicPrefix;
+    this.topicPrefix = topicPrefix;
     this.status = status;
+    this.changesByTable = changesByTable;
   }
 
   @Override
@@ -65,12 +74,16 @@ final class ChangePublisher
       throws InterruptedException {
     List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
     int changes = 0;
+    Map<String, Integer> rowChangesByTable = new HashMap<>();
     for (RecordChangeEvent<SourceRecord> event : events) {
       SourceRecord change = event.record();
       // Heartbeats only move the stored position forward; they are not events.
       if (!change.topic().startsWith(heartbeatTopicPrefix)) {
         sends.add(producer.send(toKafka(change)));
         changes++;
+        if (change.value() != null) { // not the tombstone that follows a delete
+          rowChangesByTable.merge(table(change.topic()), 1, Integer::sum);
+        }
       }
     }
     for (Future<RecordMetadata> send : sends) {
@@ -89,6 +102,12 @@ final class ChangePublisher
     }
     committer.markBatchFinished();
     status.progressed(CdcConnector.State.STREAMING, CdcConnector.CHANGES_PUBLISHED, changes);
+    rowChangesByTable.forEach((table, count) -> changesByTable.increment(count, table));
+  }
+
+  /** {@code schema.table} of a topic named {@code <prefix>.<schema>.<table>}; else the topic. */
+  private String table(String topic) {
+    return topic.startsWith(topicPrefix + ".") ? topic.substring(topicPrefix.length() + 1) : topic;
   }
 
   private ProducerRecord<byte[], byte[]> toKafka(SourceRecord change) {

@@ -1,12 +1,15 @@
 package io.runnel.connectors.cron.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Nullable;
 import io.runnel.connectors.cron.ScheduleSettings;
 import io.runnel.connectors.cron.SchedulerSettings;
 import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
+import io.runnel.support.CounterFamily;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
 import io.runnel.support.SchemaRegistrySettings;
@@ -85,6 +88,8 @@ final class ScheduleFirer
   // Owned by the firing thread.
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private TickPublisher publisher;
+  private final MeterRegistry meters;
+  private final CounterFamily ticks;
   private boolean assigned;
   private long loadUntil = -1;
   private final Map<String, Instant> settled = new HashMap<>();
@@ -94,12 +99,17 @@ final class ScheduleFirer
       SchedulerSettings settings,
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
-      InstanceSettings instance) {
+      InstanceSettings instance,
+      @Nullable MeterRegistry meters) {
     this.scheduleSettings = scheduleSettings;
     this.settings = settings;
     this.kafka = kafka;
     this.registry = registry;
     this.instance = instance;
+    this.meters = meters;
+    this.ticks =
+        CounterFamily.of(
+            meters, "runnel.schedule.ticks", "Ticks published to Kafka, by schedule", "schedule");
   }
 
   @Override
@@ -235,7 +245,9 @@ final class ScheduleFirer
             registry.isAutoRegisterSchemas(),
             settings.getGroup(),
             settings.getStateTopic(),
-            instance.getInstanceId());
+            instance.getInstanceId(),
+            meters,
+            ticks);
     settled.clear();
     consumer.seekToBeginning(List.of(statePartition));
     // Read_committed: the end is the last stable offset, after any transaction just aborted.

@@ -1,9 +1,13 @@
 package io.runnel.connectors.cron.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.schedule.ScheduleTick;
+import io.runnel.support.CounterFamily;
+import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +35,8 @@ final class TickPublisher implements AutoCloseable {
   private final AvroSerializer serializer;
   private final String stateTopic;
   private final byte[] instanceId;
+  private final CounterFamily ticks;
+  private final KafkaClientMeters producerMeters;
 
   /**
    * Creates the producer and fences the previous one; blocks until Kafka answered.
@@ -44,7 +50,9 @@ final class TickPublisher implements AutoCloseable {
       boolean autoRegister,
       String transactionalId,
       String stateTopic,
-      String instanceId) {
+      String instanceId,
+      @Nullable MeterRegistry meters,
+      CounterFamily ticks) {
     Map<String, Object> config = kafka.durableProducerConfig("runnel-scheduler-" + instanceId);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     this.producer =
@@ -59,6 +67,8 @@ final class TickPublisher implements AutoCloseable {
         new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, autoRegister, false);
     this.stateTopic = stateTopic;
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
+    this.ticks = ticks;
+    this.producerMeters = KafkaClientMeters.bind(meters, producer);
   }
 
   /**
@@ -89,10 +99,12 @@ final class TickPublisher implements AutoCloseable {
     producer.beginTransaction();
     records.forEach(producer::send);
     producer.commitTransaction();
+    plans.forEach((schedule, plan) -> ticks.increment(plan.ticks().size(), schedule.name()));
   }
 
   @Override
   public void close() {
     producer.close(Duration.ZERO);
+    producerMeters.close();
   }
 }

@@ -45,18 +45,20 @@ final class InboundMapper {
     this.deadLetterTopic = deadLetterTopic;
   }
 
+  /** The route's name, or {@code unmatched}, as the connector's metrics tag a message. */
+  static final String UNMATCHED = "unmatched";
+
+  /** A message's record and the name of the route that took it (or {@link #UNMATCHED}). */
+  record Mapped(ProducerRecord<byte[], byte[]> record, String route) {}
+
   /**
    * The record for {@code message}: routed, or a dead letter.
    *
    * @throws org.apache.kafka.common.errors.SerializationException when the registry cannot be
    *     reached or refuses the schema: not the payload's fault, so it is not dead-lettered
    */
-  ProducerRecord<byte[], byte[]> toRecord(InboundMessage message) {
-    MqttRoute route =
-        routes.stream()
-            .filter(candidate -> candidate.matches(message.topic()))
-            .findFirst()
-            .orElse(null);
+  Mapped toRecord(InboundMessage message) {
+    MqttRoute route = route(message);
     try {
       if (route == null) {
         throw new InvalidPayloadException("no route's filter matches the MQTT topic", null);
@@ -78,10 +80,23 @@ final class InboundMapper {
               route.key(message.topic()).getBytes(StandardCharsets.UTF_8),
               serializer.serialize(route.topic(), value));
       mqttHeaders(record.headers(), message);
-      return record;
+      return new Mapped(record, route.name());
     } catch (InvalidPayloadException e) {
-      return deadLetter(message, route, e);
+      return new Mapped(deadLetter(message, route, e), route == null ? UNMATCHED : route.name());
     }
+  }
+
+  /** The name of the route that takes {@code message}, or {@link #UNMATCHED}. */
+  String routeName(InboundMessage message) {
+    MqttRoute route = route(message);
+    return route == null ? UNMATCHED : route.name();
+  }
+
+  private MqttRoute route(InboundMessage message) {
+    return routes.stream()
+        .filter(candidate -> candidate.matches(message.topic()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static GenericRecord fromJson(MqttRoute route, InboundMessage message)

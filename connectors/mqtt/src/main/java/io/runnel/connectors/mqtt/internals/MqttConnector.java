@@ -1,9 +1,11 @@
 package io.runnel.connectors.mqtt.internals;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
 import io.runnel.connectors.mqtt.MqttOutboundSettings;
 import io.runnel.connectors.mqtt.MqttRouteSettings;
 import io.runnel.connectors.mqtt.MqttSettings;
@@ -13,7 +15,9 @@ import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
+import io.runnel.support.CounterFamily;
 import io.runnel.support.InstanceSettings;
+import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
@@ -65,6 +69,9 @@ final class MqttConnector
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
   private final InstanceSettings instance;
+  private final MeterRegistry meters;
+  private final CounterFamily messages;
+  private KafkaClientMeters producerMeters;
 
   /** What the connector is doing, in {@code /health} as the {@code mqtt} entry's {@code state}. */
   enum State {
@@ -85,6 +92,9 @@ final class MqttConnector
   static final String DEAD_LETTERED = "deadLettered";
   static final String SENT_TO_DEVICES = "sentToDevices";
   static final String DROPS = "drops";
+
+  /** The outcome of a message Kafka did not store (the broker sends it again). */
+  private static final String FAILED = "failed";
 
   private final ComponentStatus<State> status =
       new ComponentStatus<>(
@@ -112,13 +122,22 @@ final class MqttConnector
       List<MqttOutboundSettings> outboundSettings,
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
-      InstanceSettings instance) {
+      InstanceSettings instance,
+      @Nullable MeterRegistry meters) {
     this.settings = settings;
     this.routeSettings = routeSettings;
     this.outboundSettings = outboundSettings;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
     this.instance = instance;
+    this.meters = meters;
+    this.messages =
+        CounterFamily.of(
+            meters,
+            "runnel.mqtt.messages",
+            "MQTT messages taken, by route and outcome (published, dead_lettered, failed)",
+            "route",
+            "outcome");
   }
 
   @Override
@@ -153,6 +172,7 @@ final class MqttConnector
     config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
     producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    producerMeters = KafkaClientMeters.bind(meters, producer);
     mapper =
         new InboundMapper(
             routes,
@@ -316,15 +336,18 @@ final class MqttConnector
       return;
     }
     try {
-      ProducerRecord<byte[], byte[]> record = mapper.toRecord(message);
+      InboundMapper.Mapped mapped = mapper.toRecord(message);
+      ProducerRecord<byte[], byte[]> record = mapped.record();
       boolean deadLetter = record.topic().equals(settings.getDeadLetterTopic());
       producer.send(
           record,
           (metadata, failure) -> {
             if (failure != null) {
+              messages.increment(1, mapped.route(), FAILED);
               abandon(message, connection);
               kafkaFailed(failure);
             } else {
+              messages.increment(1, mapped.route(), deadLetter ? "dead_lettered" : "published");
               // Stored, so acknowledged even while paused: the client acknowledges in the
               // broker's order, and an unacknowledged message would hold back all after it.
               message.acknowledge();
@@ -332,6 +355,7 @@ final class MqttConnector
             }
           });
     } catch (KafkaException e) {
+      messages.increment(1, mapper.routeName(message), FAILED);
       abandon(message, connection);
       kafkaFailed(e);
     }
@@ -420,6 +444,7 @@ final class MqttConnector
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
+    producerMeters.close();
     status.become(State.STOPPED, null);
   }
 }

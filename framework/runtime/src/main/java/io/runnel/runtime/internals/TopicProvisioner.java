@@ -1,0 +1,188 @@
+package io.runnel.runtime.internals;
+
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.runnel.runtime.RuntimeSettings;
+import io.runnel.support.FunctionDescriptor;
+import io.runnel.support.KafkaSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure, once at start-up and with one admin client, that every topic this instance's
+ * functions use exists: their inputs, output topics, dead-letter topics and retry topics. A missing
+ * topic is created unless {@code runnel.runtime.create-topics} is false: an input with {@code
+ * runnel.runtime.topics.partitions} or the broker's default ({@code num.partitions}), any other
+ * topic with that setting or as many partitions as the inputs it is written from (the most of
+ * them); replicas from {@code runnel.runtime.topics.replication-factor} or the broker's default. A
+ * topic that is missing and may not or cannot be created fails start-up naming it, rather than
+ * every send to it blocking the sending thread later.
+ */
+final class TopicProvisioner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  /** One topic the functions need: what it is to them, and the inputs its partitions follow. */
+  private static final class Need {
+    final String topic;
+    final List<String> roles = new ArrayList<>();
+    final Set<String> writtenFrom = new LinkedHashSet<>();
+    boolean input;
+
+    Need(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public String toString() {
+      return topic + " (" + String.join(", ", roles) + ")";
+    }
+  }
+
+  private final KafkaSettings kafka;
+  private final RuntimeSettings runtime;
+
+  TopicProvisioner(KafkaSettings kafka, RuntimeSettings runtime) {
+    this.kafka = kafka;
+    this.runtime = runtime;
+  }
+
+  /**
+   * Creates the missing topics of {@code functions}.
+   *
+   * @throws ConfigurationException naming each topic that is missing and is not to be created, or
+   *     the first one Kafka refused to create or describe
+   */
+  void provision(List<FunctionDescriptor> functions) {
+    Map<String, Need> needs = needs(functions);
+    try (Admin admin = Admin.create(kafka.adminConfig())) {
+      Map<String, Integer> partitions = existingPartitions(admin, needs.values());
+      List<Need> missing =
+          needs.values().stream().filter(need -> !partitions.containsKey(need.topic)).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (!runtime.isCreateTopics()) {
+        throw new ConfigurationException(
+            "Missing topics: "
+                + missing.stream().map(Need::toString).collect(Collectors.joining("; "))
+                + ". runnel.runtime.create-topics is false: create them, or set it to true");
+      }
+      // Inputs first: the other topics take their partitions from them.
+      create(admin, missing.stream().filter(need -> need.input).toList(), partitions);
+      create(admin, missing.stream().filter(need -> !need.input).toList(), partitions);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConfigurationException("Interrupted while checking the functions' topics", e);
+    }
+  }
+
+  private static Map<String, Need> needs(List<FunctionDescriptor> functions) {
+    Map<String, Need> needs = new LinkedHashMap<>();
+    for (FunctionDescriptor function : functions) {
+      String of = " of function " + function.name();
+      RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
+      for (String input : function.topics()) {
+        Need need = needs.computeIfAbsent(input, Need::new);
+        need.input = true;
+        need.roles.add("input" + of);
+        need(needs, function.deadLetterTopicFor(input), "dead-letter topic" + of, input);
+        for (String retryTopic : retryTopics.retryTopicsOf(input)) {
+          need(needs, retryTopic, "retry topic" + of, input);
+        }
+        if (function.outputTopic() != null) {
+          need(needs, function.outputTopic(), "output" + of, input);
+        }
+      }
+    }
+    return needs;
+  }
+
+  private static void need(Map<String, Need> needs, String topic, String role, String input) {
+    Need need = needs.computeIfAbsent(topic, Need::new);
+    if (!need.roles.contains(role)) {
+      need.roles.add(role);
+    }
+    need.writtenFrom.add(input);
+  }
+
+  /** The partition count of each needed topic that exists. */
+  private static Map<String, Integer> existingPartitions(Admin admin, Iterable<Need> needs)
+      throws InterruptedException {
+    Map<String, Need> byTopic = new HashMap<>();
+    needs.forEach(need -> byTopic.put(need.topic, need));
+    Map<String, Integer> partitions = new HashMap<>();
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> described :
+        admin.describeTopics(byTopic.keySet()).topicNameValues().entrySet()) {
+      try {
+        partitions.put(described.getKey(), described.getValue().get().partitions().size());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new ConfigurationException(
+              "Cannot check topic " + byTopic.get(described.getKey()) + ": " + e.getCause(),
+              e.getCause());
+        }
+      }
+    }
+    return partitions;
+  }
+
+  /** Creates {@code missing} and adds the partitions of each to {@code partitions}. */
+  private void create(Admin admin, List<Need> missing, Map<String, Integer> partitions)
+      throws InterruptedException {
+    if (missing.isEmpty()) {
+      return;
+    }
+    RuntimeSettings.Topics settings = runtime.getTopics();
+    List<NewTopic> topics = new ArrayList<>();
+    for (Need need : missing) {
+      Optional<Integer> count =
+          settings
+              .getPartitions()
+              .or(
+                  () ->
+                      need.writtenFrom.stream()
+                          .map(partitions::get)
+                          .filter(Objects::nonNull)
+                          .max(Integer::compare));
+      topics.add(new NewTopic(need.topic, count, settings.getReplicationFactor()));
+    }
+    CreateTopicsResult result = admin.createTopics(topics);
+    for (Need need : missing) {
+      try {
+        int count = result.numPartitions(need.topic).get();
+        partitions.put(need.topic, count);
+        LOG.info("Created topic {} with {} partitions", need, count);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          // Refused (an ACL, a policy, too few brokers) or no answer.
+          throw new ConfigurationException(
+              "Cannot create topic "
+                  + need
+                  + ": "
+                  + e.getCause()
+                  + ". Create it beforehand, or allow this instance's principal to create it",
+              e.getCause());
+        }
+        // Created by another instance meanwhile.
+      }
+    }
+  }
+}
