@@ -204,6 +204,28 @@ class ReplayCommandTest {
   }
 
   @Test
+  void aMissingDeadLetterTopicIsAnError() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        RunnelCli.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(
+                "dlq",
+                "replay",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
+                "--dlq",
+                "no.such.topic");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString()).doesNotContain("dead letters match");
+    assertThat(err.toString().strip())
+        .isEqualTo("runnel: topic no.such.topic does not exist (--dlq names a dead-letter topic)");
+  }
+
+  @Test
   void badArgumentsAreRefusedWithTheOptionNamed() {
     StringWriter err = new StringWriter();
     int missing =
