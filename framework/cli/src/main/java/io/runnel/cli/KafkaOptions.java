@@ -60,6 +60,9 @@ final class KafkaOptions {
       description = "Show the Kafka client's log (on standard error); quiet otherwise.")
   boolean verbose;
 
+  /** Whether the cluster has answered this command once. */
+  private boolean reached;
+
   /** The settings every client gets: the cluster, the command config, and the timeout. */
   Map<String, Object> clientConfig() {
     Map<String, Object> config = new HashMap<>();
@@ -111,6 +114,7 @@ final class KafkaOptions {
           admin
               .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
               .clusterId());
+      reached = true;
       return admin;
     } catch (RuntimeException e) {
       admin.close(Duration.ZERO);
@@ -127,17 +131,29 @@ final class KafkaOptions {
       return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-        throw unreachable(e.getCause());
+        throw timedOut(e.getCause());
       }
       CommandFailure failure = new CommandFailure(CommandFailure.describe(e.getCause()));
       failure.initCause(e.getCause());
       throw failure;
     } catch (TimeoutException e) {
-      throw unreachable(e);
+      throw timedOut(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommandFailure("interrupted");
     }
+  }
+
+  /** Once the cluster answered, a later timeout means a slow answer, not a wrong address. */
+  private CommandFailure timedOut(Throwable cause) {
+    return reached
+        ? new CommandFailure(
+            "Kafka at "
+                + bootstrapServers
+                + " did not answer within "
+                + DurationConverter.format(timeout)
+                + " (a busy cluster: try a longer --timeout)")
+        : unreachable(cause);
   }
 
   /** Reports a cluster that did not answer, naming it, how long we waited and what to check. */

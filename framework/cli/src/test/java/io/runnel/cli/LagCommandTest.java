@@ -3,8 +3,6 @@ package io.runnel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.embedded.EmbeddedKafkaBroker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LagCommandTest {
 
+  /** The machine running the tests may be busy: more than the default 10s for the real broker. */
+  static final String TIMEOUT = "60s";
+
   @TempDir static Path dataDir;
   static EmbeddedKafkaBroker broker;
 
@@ -39,20 +40,6 @@ class LagCommandTest {
   @AfterAll
   static void stop() {
     broker.close();
-  }
-
-  /** What a run of the command printed and returned. */
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        RunnelCli.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 
   /**
@@ -90,7 +77,14 @@ class LagCommandTest {
   void lagOfABacklogPerPartitionInRecordsAndTimeWithTotalsAndDesiredReplicas() throws Exception {
     backlog("lag.orders", "runnel-billing");
 
-    Run run = run("lag", "billing", "--bootstrap-server", broker.bootstrapServers());
+    CommandRun run =
+        CommandRun.of(
+            "lag",
+            "billing",
+            "--bootstrap-server",
+            broker.bootstrapServers(),
+            "--timeout",
+            TIMEOUT);
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
@@ -103,29 +97,36 @@ class LagCommandTest {
                 + " partitions\\)");
 
     assertThat(
-            run(
+            CommandRun.of(
                     "lag",
                     "--group",
                     "runnel-billing",
                     "--target-lag",
                     "5",
                     "--bootstrap-server",
-                    broker.bootstrapServers())
+                    broker.bootstrapServers(),
+                    "--timeout",
+                    TIMEOUT)
                 .out())
         .as("ceil(13 / 5) = 3 replicas, one per partition")
         .contains("desired replicas 3 (target lag 5, 3 partitions)");
     assertThat(
-            run(
+            CommandRun.of(
                     "lag",
                     "billing",
                     "--target-lag",
                     "2",
                     "--bootstrap-server",
-                    broker.bootstrapServers())
+                    broker.bootstrapServers(),
+                    "--timeout",
+                    TIMEOUT)
                 .out())
         .as("ceil(13 / 2) = 7 replicas, capped by the 3 partitions")
         .contains("desired replicas 3 (target lag 2, 3 partitions)");
-    assertThat(run("lag", "--bootstrap-server", broker.bootstrapServers()).out())
+    assertThat(
+            CommandRun.of(
+                    "lag", "--bootstrap-server", broker.bootstrapServers(), "--timeout", TIMEOUT)
+                .out())
         .as("without a function: every consumer group")
         .contains("Group runnel-billing")
         .contains("Total lag 13 records");
@@ -143,7 +144,9 @@ class LagCommandTest {
           .get();
     }
 
-    Run run = run("lag", "done", "--bootstrap-server", broker.bootstrapServers());
+    CommandRun run =
+        CommandRun.of(
+            "lag", "done", "--bootstrap-server", broker.bootstrapServers(), "--timeout", TIMEOUT);
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("Total lag 0 records, oldest -; desired replicas 0");
@@ -151,7 +154,14 @@ class LagCommandTest {
 
   @Test
   void anUnknownGroupIsAnError() {
-    Run run = run("lag", "no-such-function", "--bootstrap-server", broker.bootstrapServers());
+    CommandRun run =
+        CommandRun.of(
+            "lag",
+            "no-such-function",
+            "--bootstrap-server",
+            broker.bootstrapServers(),
+            "--timeout",
+            TIMEOUT);
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err().strip())
@@ -167,8 +177,9 @@ class LagCommandTest {
       closedPort = socket.getLocalPort();
     }
 
-    Run run =
-        run("lag", "billing", "--bootstrap-server", "localhost:" + closedPort, "--timeout", "2s");
+    CommandRun run =
+        CommandRun.of(
+            "lag", "billing", "--bootstrap-server", "localhost:" + closedPort, "--timeout", "2s");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
@@ -186,8 +197,8 @@ class LagCommandTest {
     // A TLS client against the plaintext broker cannot get an answer.
     Files.writeString(config, "security.protocol=SSL\n");
 
-    Run run =
-        run(
+    CommandRun run =
+        CommandRun.of(
             "lag",
             "billing",
             "--bootstrap-server",
@@ -200,8 +211,8 @@ class LagCommandTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).startsWith("runnel: cannot reach Kafka at " + broker.bootstrapServers());
 
-    Run missing =
-        run(
+    CommandRun missing =
+        CommandRun.of(
             "lag",
             "billing",
             "--bootstrap-server",
@@ -214,7 +225,7 @@ class LagCommandTest {
 
   @Test
   void helpListsEverySubcommandAndTheExitCodes() {
-    Run run = run("--help");
+    CommandRun run = CommandRun.of("--help");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out())
@@ -222,7 +233,7 @@ class LagCommandTest {
         .contains("lag")
         .contains("Exit codes")
         .contains("2   bad usage");
-    Run lagHelp = run("lag", "--help");
+    CommandRun lagHelp = CommandRun.of("lag", "--help");
     assertThat(lagHelp.out())
         .contains("--bootstrap-server")
         .contains("--command-config")
@@ -233,7 +244,8 @@ class LagCommandTest {
 
   @Test
   void badUsageIsExitCodeTwo() {
-    Run run = run("lag", "billing", "--bootstrap-server", "localhost:1", "--timeout", "soon");
+    CommandRun run =
+        CommandRun.of("lag", "billing", "--bootstrap-server", "localhost:1", "--timeout", "soon");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--timeout").contains("soon");
