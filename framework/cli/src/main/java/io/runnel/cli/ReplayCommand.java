@@ -6,14 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,9 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,13 +38,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
-    description = "Publishes dead letters again.")
+    header = "Publishes dead letters again, to the topic they came from or another.")
 final class ReplayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, description = "The Kafka cluster.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--dlq", required = true, description = "The dead-letter topic to read.")
   String deadLetterTopic;
@@ -79,14 +76,22 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     String markerTopic = deadLetterTopic + ".replayed";
+    Map<String, List<TopicPartition>> partitions;
+    try (Admin admin = kafka.admin()) {
+      partitions = Topics.partitions(admin, List.of(deadLetterTopic, markerTopic), kafka);
+    }
+    if (!partitions.containsKey(deadLetterTopic)) {
+      throw new CommandFailure(
+          "topic " + deadLetterTopic + " does not exist (--dlq names a dead-letter topic)");
+    }
     Set<String> alreadyReplayed = new HashSet<>();
     readAll(
-        markerTopic,
+        partitions.getOrDefault(markerTopic, List.of()),
         record -> alreadyReplayed.add(new String(record.key(), StandardCharsets.UTF_8)));
     List<DeadLetter> selected = new ArrayList<>();
     int[] skipped = {0};
     readAll(
-        deadLetterTopic,
+        partitions.get(deadLetterTopic),
         record -> {
           DeadLetter letter = new DeadLetter(record);
           if (!matches(letter)) {
@@ -147,8 +152,7 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   private void replay(List<DeadLetter> letters, String markerTopic, PrintWriter out) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> config = kafka.producerConfig();
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "runnel-dlq-replay-" + deadLetterTopic);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -193,15 +197,9 @@ final class ReplayCommand implements Callable<Integer> {
    * markers written shortly after, and until then a read_committed reader would miss its marker and
    * replay it again.
    */
-  private static Map<TopicPartition, Long> stableEndOffsets(
-      List<TopicPartition> partitions, Map<String, Object> config) {
-    Map<String, Object> uncommitted = new HashMap<>(config);
-    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    try (KafkaConsumer<byte[], byte[]> committed =
-            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaConsumer<byte[], byte[]> all =
-            new KafkaConsumer<>(
-                uncommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+  private Map<TopicPartition, Long> stableEndOffsets(
+      List<TopicPartition> partitions, KafkaConsumer<byte[], byte[]> committed) {
+    try (KafkaConsumer<byte[], byte[]> all = kafka.consumer("read_uncommitted")) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (true) {
         Map<TopicPartition, Long> stable = committed.endOffsets(partitions);
@@ -218,25 +216,17 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads a topic from its beginning to its current end (a missing topic reads as empty). */
+  /** Reads the partitions of a topic from their beginning to their current end. */
   private void readAll(
-      String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-cli-" + UUID.randomUUID());
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.listTopics(Duration.ofSeconds(30)).getOrDefault(topic, List.of()).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      if (partitions.isEmpty()) {
-        return;
-      }
+      List<TopicPartition> partitions,
+      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("read_committed")) {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = stableEndOffsets(partitions, config);
+      Map<TopicPartition, Long> end = stableEndOffsets(partitions, consumer);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         consumer.poll(Duration.ofMillis(200)).forEach(each);
       }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.embedded.EmbeddedKafkaBroker;
 import io.runnel.test.Await;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,11 +63,13 @@ class ReplayCommandTest {
     }
   }
 
+  /** Runs the command with a timeout for a busy machine (the default is 10s). */
   static String run(String... args) {
-    StringWriter out = new StringWriter();
-    int exit = RunnelCli.commandLine().setOut(new PrintWriter(out)).execute(args);
-    assertThat(exit).as(out.toString()).isZero();
-    return out.toString();
+    List<String> withTimeout = new ArrayList<>(List.of(args));
+    withTimeout.addAll(List.of("--timeout", "60s"));
+    CommandRun run = CommandRun.of(withTimeout.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isZero();
+    return run.out();
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
@@ -204,29 +204,39 @@ class ReplayCommandTest {
   }
 
   @Test
-  void badArgumentsAreRefusedWithTheOptionNamed() {
-    StringWriter err = new StringWriter();
-    int missing =
-        RunnelCli.commandLine()
-            .setErr(new PrintWriter(err))
-            .execute("dlq", "replay", "--bootstrap-servers", "localhost:1");
-    assertThat(missing).isEqualTo(2);
-    assertThat(err.toString()).contains("--dlq");
+  void aMissingDeadLetterTopicIsAnError() {
+    CommandRun run =
+        CommandRun.of(
+            "dlq",
+            "replay",
+            "--bootstrap-server",
+            broker.bootstrapServers(),
+            "--dlq",
+            "no.such.topic");
 
-    StringWriter err2 = new StringWriter();
-    int badTime =
-        RunnelCli.commandLine()
-            .setErr(new PrintWriter(err2))
-            .execute(
-                "dlq",
-                "replay",
-                "--bootstrap-servers",
-                "localhost:1",
-                "--dlq",
-                "x",
-                "--from",
-                "yesterday");
-    assertThat(badTime).isEqualTo(2);
-    assertThat(err2.toString()).contains("--from").contains("yesterday");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).doesNotContain("dead letters match");
+    assertThat(run.err().strip())
+        .isEqualTo("runnel: topic no.such.topic does not exist (--dlq names a dead-letter topic)");
+  }
+
+  @Test
+  void badArgumentsAreRefusedWithTheOptionNamed() {
+    CommandRun missing = CommandRun.of("dlq", "replay", "--bootstrap-servers", "localhost:1");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("--dlq");
+
+    CommandRun badTime =
+        CommandRun.of(
+            "dlq",
+            "replay",
+            "--bootstrap-servers",
+            "localhost:1",
+            "--dlq",
+            "x",
+            "--from",
+            "yesterday");
+    assertThat(badTime.exit()).isEqualTo(2);
+    assertThat(badTime.err()).contains("--from").contains("yesterday");
   }
 }
