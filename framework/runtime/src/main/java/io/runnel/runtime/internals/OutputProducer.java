@@ -36,11 +36,14 @@ abstract sealed class OutputProducer implements AutoCloseable
 
   /**
    * Serializes {@code value} (an Avro record) and sends it, with headers, as part of {@code work}.
+   *
+   * @return the bytes of its key and value
    */
-  final void sendEvent(
+  final int sendEvent(
       String topic, byte[] key, Object value, Iterable<Header> headers, RecordWork work) {
     byte[] bytes = serializer.serialize(topic, value);
     send(new ProducerRecord<>(topic, null, key, bytes, headers), work);
+    return (key == null ? 0 : key.length) + bytes.length;
   }
 
   /** Sends a record of bytes as it is, as part of {@code work}. */
