@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "runnel",
     mixinStandardHelpOptions = true,
     description = "Operates a Runnel installation.",
-    subcommands = {RunnelCli.DeadLetters.class})
+    subcommands = {RunnelCli.DeadLetters.class, UsageCommand.class})
 public final class RunnelCli {
 
   /** {@code runnel dlq ...}: dead-letter topics. */
