@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
+import io.runnel.cli.RunnelCli;
 import io.runnel.examples.iot.SensorReading;
 import io.runnel.function.EventFunction;
+import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.test.Await;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
 import io.runnel.usage.UsageRecord;
 import jakarta.inject.Singleton;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +34,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Metering: the usage records instances publish to the usage topic add up to the work they did,
@@ -38,6 +46,19 @@ import org.junit.jupiter.api.Test;
 class UsageTest {
 
   private static final String FUNCTION = "usage-count";
+
+  /**
+   * Registers the inputs' schema with a patient client first: a fresh registry's first registration
+   * is slow on a busy machine, longer than the kit's requests wait.
+   */
+  @BeforeAll
+  static void registerInputSchemas(RunnelTestKit kit) {
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(kit.registryUrl(), Duration.ofSeconds(60), null);
+    for (String input : List.of("usage.in", "usage.off.in")) {
+      registry.register(input + "-value", SensorReading.getClassSchema());
+    }
+  }
 
   @Test
   void usageTotalsEqualTheInvocationsOfTwoInstancesAndARestartOfOne(RunnelTestKit kit)
@@ -96,6 +117,23 @@ class UsageTest {
                 runs.get(0).invocations.get() + runs.get(2).invocations.get(),
                 "usage-b",
                 runs.get(1).invocations.get()));
+    assertThat(runnelUsage(kit, usageTopic))
+        .as("runnel usage --format csv")
+        .containsExactly(
+            "function,invocations,failures,busy_seconds,records_in,bytes_in,records_out,bytes_out,instances",
+            String.join(
+                ",",
+                FUNCTION,
+                Long.toString(invocations),
+                Long.toString(failures),
+                BigDecimal.valueOf(sum(usage, UsageRecord::getBusyNanos), 9)
+                    .setScale(3, RoundingMode.HALF_UP)
+                    .toPlainString(),
+                Long.toString(invocations),
+                Long.toString(bytes(kit, input)),
+                Long.toString(invocations - failures),
+                Long.toString(bytes(kit, input + ".out")),
+                "2"));
     assertThat(usage)
         .allSatisfy(
             record ->
@@ -120,12 +158,37 @@ class UsageTest {
     assertThat(readAll(kit, usageTopic)).isEmpty();
   }
 
+  /** The lines {@code runnel usage} prints for the last hour, run in this process. */
+  private static List<String> runnelUsage(RunnelTestKit kit, String usageTopic) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        new CommandLine(new RunnelCli())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(
+                "usage",
+                "--bootstrap-servers",
+                kit.bootstrapServers(),
+                "--registry-url",
+                kit.registryUrl(),
+                "--topic",
+                usageTopic,
+                "--since",
+                "1h",
+                "--format",
+                "csv");
+    assertThat(exit).as(err.toString()).isZero();
+    return out.toString().lines().toList();
+  }
+
   private static ApplicationContext start(
       RunnelTestKit kit, String instanceId, String input, String usageTopic, boolean metering) {
     Map<String, Object> properties = new HashMap<>();
     properties.put("runnel.test.suite", "usage");
     properties.put("runnel.kafka.bootstrap-servers", kit.bootstrapServers());
     properties.put("runnel.schema-registry.url", kit.registryUrl());
+    properties.put("runnel.schema-registry.request-timeout", "60s");
     properties.put("runnel.runtime.instance-id", instanceId);
     properties.put("runnel.usage.enabled", String.valueOf(metering));
     properties.put("runnel.usage.topic", usageTopic);
