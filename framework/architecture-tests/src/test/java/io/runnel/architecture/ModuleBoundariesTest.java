@@ -22,7 +22,11 @@ import java.util.stream.Stream;
 class ModuleBoundariesTest {
 
   // The packages of each module.
-  private static final String[] CONTRACT_SCHEMAS = {"io.runnel.schedule..", "io.runnel.mqtt.."};
+  private static final String[] CONTRACT_SCHEMAS = {
+    "io.runnel.schedule..", "io.runnel.mqtt..", "io.runnel.usage.."
+  };
+  // Of the contract schemas, the usage records: what the runtime publishes and the CLI reads.
+  private static final String[] USAGE_SCHEMA = {"io.runnel.usage.."};
   private static final String[] API = {"io.runnel.function.."};
   private static final String[] REGISTRY = {
     "io.runnel.registry",
@@ -52,7 +56,7 @@ class ModuleBoundariesTest {
 
   @ArchTest static final ArchRule embeddedKafka = module(EMBEDDED_KAFKA);
 
-  @ArchTest static final ArchRule runtime = module(RUNTIME, API, REGISTRY, SUPPORT);
+  @ArchTest static final ArchRule runtime = module(RUNTIME, API, REGISTRY, SUPPORT, USAGE_SCHEMA);
 
   @ArchTest
   static final ArchRule testKit = module(TEST_KIT, API, REGISTRY, REGISTRY_SERVER, EMBEDDED_KAFKA);
@@ -61,7 +65,7 @@ class ModuleBoundariesTest {
   static final ArchRule dev =
       module(DEV, API, REGISTRY, SUPPORT, RUNTIME, REGISTRY_SERVER, EMBEDDED_KAFKA);
 
-  @ArchTest static final ArchRule cli = module(CLI, API);
+  @ArchTest static final ArchRule cli = module(CLI, API, REGISTRY, USAGE_SCHEMA);
 
   @ArchTest static final ArchRule cdcConnector = connector("cdc");
 

@@ -10,6 +10,7 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.runtime.RuntimeSettings;
+import io.runnel.runtime.UsageSettings;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
 import io.runnel.support.InstanceSettings;
@@ -18,6 +19,7 @@ import io.runnel.support.KafkaSettings;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +50,14 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
   private final InstanceSettings instance;
+  private final UsageSettings usageSettings;
   private final BeanContext beans;
   private final MeterRegistry meters;
   private final List<RunningFunction> running = new ArrayList<>();
   private HandOverProducer producer;
   private KafkaClientMeters producerMeters;
   private InvocationWatchdog watchdog;
+  private UsagePublisher usage;
 
   FunctionRuntime(
       FunctionDescriptors functions,
@@ -61,6 +65,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
       InstanceSettings instance,
+      UsageSettings usageSettings,
       BeanContext beans,
       @Nullable MeterRegistry meters) {
     this.functions = functions;
@@ -68,6 +73,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     this.registry = registry;
     this.runtime = runtime;
     this.instance = instance;
+    this.usageSettings = usageSettings;
     this.beans = beans;
     this.meters = meters;
   }
@@ -82,7 +88,13 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     kafka.validate();
     registry.validate();
     runtime.validate();
-    new TopicProvisioner(kafka, runtime).provision(enabled);
+    usageSettings.validate();
+    new TopicProvisioner(kafka, runtime)
+        .provision(
+            enabled,
+            usageSettings.isEnabled()
+                ? Map.of(usageSettings.getTopic(), "usage records")
+                : Map.of());
     SchemaRegistryClient client = registry.newClient();
     // One serializer for every producer: its schema-id and writer caches are built once.
     AvroSerializer serializer =
@@ -91,6 +103,15 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     producer = new HandOverProducer(kafka, serializer);
     producerMeters = KafkaClientMeters.bind(meters, producer.producer);
     watchdog = new InvocationWatchdog("runnel-timeouts");
+    if (usageSettings.isEnabled()) {
+      usage =
+          new UsagePublisher(
+              kafka,
+              serializer,
+              usageSettings.getTopic(),
+              instance.getInstanceId(),
+              Duration.ofMinutes(1));
+    }
     for (FunctionDescriptor function : enabled) {
       running.add(start(function, client, serializer));
       LOG.info(
@@ -114,6 +135,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
     FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
+    UsageMeter usageMeter = usage == null ? UsageMeter.NONE : usage.meter(function.name());
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
     KeyOrderedDispatcher dispatcher =
@@ -136,11 +158,14 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       closers.add(KafkaClientMeters.bind(meters, transactional.producer)::close);
       TransactionalCommits transactions =
           new TransactionalCommits(function.name(), consumer, offsets, transactional);
-      processor = newProcessor(function, client, dispatcher, retryTopics, transactional, metrics);
+      processor =
+          newProcessor(
+              function, client, dispatcher, retryTopics, transactional, metrics, usageMeter);
       commits = transactions;
       sendFailures = transactions::abortAtNextCommit;
     } else {
-      processor = newProcessor(function, client, dispatcher, retryTopics, producer, metrics);
+      processor =
+          newProcessor(function, client, dispatcher, retryTopics, producer, metrics, usageMeter);
       commits =
           new AsyncOffsetCommits(function.name(), consumer, offsets, runtime.getDrainTimeout());
       sendFailures = processor::handleAgain;
@@ -167,7 +192,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       KeyOrderedDispatcher dispatcher,
       RetryTopics retryTopics,
       OutputProducer output,
-      FunctionMetrics metrics) {
+      FunctionMetrics metrics,
+      UsageMeter usageMeter) {
     return new RecordProcessor(
         function,
         new RecordDecoder(
@@ -178,7 +204,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
         retryTopics,
         watchdog,
         dispatcher,
-        metrics);
+        metrics,
+        usageMeter);
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {
@@ -219,6 +246,10 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       producer.close();
       producer = null;
       producerMeters.close();
+    }
+    if (usage != null) {
+      usage.close(); // after every invocation ended: the minute in progress is complete
+      usage = null;
     }
   }
 }

@@ -43,12 +43,14 @@ abstract sealed class OutputProducer implements AutoCloseable
    *
    * @throws org.apache.kafka.common.errors.TimeoutException naming the topic when it does not exist
    *     (Kafka's metadata has none after {@code max.block.ms}): the emitting invocation fails
+   * @return the bytes of its key and value
    */
-  final void sendEvent(
+  final int sendEvent(
       String topic, byte[] key, Object value, Iterable<Header> headers, RecordWork work) {
     requireExisting(topic);
     byte[] bytes = serializer.serialize(topic, value);
     send(new ProducerRecord<>(topic, null, key, bytes, headers), work);
+    return (key == null ? 0 : key.length) + bytes.length;
   }
 
   /** Sends a record of bytes as it is, as part of {@code work}. */

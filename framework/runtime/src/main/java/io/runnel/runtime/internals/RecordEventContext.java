@@ -21,23 +21,31 @@ final class RecordEventContext implements EventContext, Emitter {
   private final RecordWork work;
   private final ConsumerRecord<byte[], byte[]> record;
   private final OutputProducer producer;
+  private final UsageMeter usage;
 
-  RecordEventContext(String functionName, RecordWork work, OutputProducer producer) {
+  RecordEventContext(
+      String functionName, RecordWork work, OutputProducer producer, UsageMeter usage) {
     this.functionName = functionName;
     this.work = work;
     this.record = work.record();
     this.producer = producer;
+    this.usage = usage;
   }
 
   @Override
   public void emit(String topic, String key, Object value) {
-    producer.sendEvent(
-        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, List.of(), work);
+    usage.emitted(
+        producer.sendEvent(
+            topic,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            value,
+            List.of(),
+            work));
   }
 
   @Override
   public void emit(String topic, Object value) {
-    producer.sendEvent(topic, record.key(), value, List.of(), work);
+    usage.emitted(producer.sendEvent(topic, record.key(), value, List.of(), work));
   }
 
   /**
@@ -54,12 +62,13 @@ final class RecordEventContext implements EventContext, Emitter {
         correlationId == null
             ? List.of()
             : List.of(new RecordHeader(RunnelHeaders.CORRELATION_ID, correlationId.value()));
-    producer.sendEvent(
-        new String(replyTopic.value(), StandardCharsets.UTF_8),
-        record.key(),
-        result,
-        headers,
-        work);
+    usage.emitted(
+        producer.sendEvent(
+            new String(replyTopic.value(), StandardCharsets.UTF_8),
+            record.key(),
+            result,
+            headers,
+            work));
   }
 
   @Override

@@ -29,6 +29,7 @@ final class RecordProcessor {
   private final Invocation invocation;
   private final KeyOrderedDispatcher dispatcher;
   private final FunctionMetrics metrics;
+  private final UsageMeter usage;
 
   RecordProcessor(
       FunctionDescriptor function,
@@ -39,7 +40,8 @@ final class RecordProcessor {
       RetryTopics retryTopics,
       InvocationWatchdog watchdog,
       KeyOrderedDispatcher dispatcher,
-      FunctionMetrics metrics) {
+      FunctionMetrics metrics,
+      UsageMeter usage) {
     this.function = function;
     this.decoder = decoder;
     this.bean = bean;
@@ -51,6 +53,7 @@ final class RecordProcessor {
             function.retryPolicy(), function.timeoutMs(), watchdog, dispatcher::sleepWithoutPermit);
     this.dispatcher = dispatcher;
     this.metrics = metrics;
+    this.usage = usage;
   }
 
   /**
@@ -58,6 +61,11 @@ final class RecordProcessor {
    * ordering key, or all as one invocation for a batch function.
    */
   void submitPolled(List<RecordWork> polled) {
+    usage.taken(polled);
+    dispatch(polled);
+  }
+
+  private void dispatch(List<RecordWork> polled) {
     if (function.shape() == FunctionShape.BATCH) {
       submitBatch(polled);
     } else {
@@ -93,7 +101,7 @@ final class RecordProcessor {
         work.record().partition(),
         work.offset(),
         sendFailure.toString());
-    submitPolled(List.of(work)); // a batch function's record, again as a batch (of one)
+    dispatch(List.of(work)); // a batch function's record, again as a batch (of one)
   }
 
   private void process(RecordWork work) {
@@ -111,7 +119,8 @@ final class RecordProcessor {
     Invocation.Outcome outcome =
         invoke(
             () -> {
-              RecordEventContext context = new RecordEventContext(function.name(), work, producer);
+              RecordEventContext context =
+                  new RecordEventContext(function.name(), work, producer, usage);
               Object result =
                   function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
                       ? function.method().invoke(bean, event, context)
@@ -167,15 +176,26 @@ final class RecordProcessor {
   private Invocation.Outcome invoke(Invocation.Attempt attempt) {
     metrics.inFlight(1);
     long start = System.nanoTime();
+    long[] busyNanos = {0}; // the handler's time, without the pauses between attempts
     Invocation.Outcome outcome;
     try {
-      outcome = invocation.run(attempt);
+      outcome =
+          invocation.run(
+              () -> {
+                long attemptStart = System.nanoTime();
+                try {
+                  attempt.run();
+                } finally {
+                  busyNanos[0] += System.nanoTime() - attemptStart;
+                }
+              });
     } finally {
       metrics.inFlight(-1);
     }
     if (!outcome.abandoned()) {
       metrics.invoked(outcome, System.nanoTime() - start);
       metrics.retried(outcome.attempts() - 1);
+      usage.invoked(!outcome.succeeded(), busyNanos[0]);
     }
     return outcome;
   }

@@ -65,13 +65,16 @@ final class TopicProvisioner {
   }
 
   /**
-   * Creates the missing topics of {@code functions}.
+   * Creates the missing topics of {@code functions}, and of {@code others} (topic to its role, such
+   * as the usage topic), which take the partitions of {@code runnel.runtime.topics.partitions} or
+   * the broker's default.
    *
    * @throws ConfigurationException naming each topic that is missing and is not to be created, or
    *     the first one Kafka refused to create or describe
    */
-  void provision(List<FunctionDescriptor> functions) {
+  void provision(List<FunctionDescriptor> functions, Map<String, String> others) {
     Map<String, Need> needs = needs(functions);
+    others.forEach((topic, role) -> needs.computeIfAbsent(topic, Need::new).roles.add(role));
     try (Admin admin = Admin.create(kafka.adminConfig())) {
       Map<String, Integer> partitions = existingPartitions(admin, needs.values());
       List<Need> missing =
