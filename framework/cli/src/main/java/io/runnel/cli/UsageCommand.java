@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,9 +30,6 @@ import picocli.CommandLine.TypeConversionException;
     mixinStandardHelpOptions = true,
     description = "Prints each function's usage over a time range, from the usage topic.")
 final class UsageCommand implements Callable<Integer> {
-
-  /** How long Kafka and the registry may take to answer before the command gives up. */
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   enum Format {
     TABLE,
@@ -54,8 +51,7 @@ final class UsageCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, description = "The Kafka cluster.")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--registry-url",
@@ -101,7 +97,7 @@ final class UsageCommand implements Callable<Integer> {
     }
     Map<String, UsageTotals> totals = new TreeMap<>();
     try (UsageTopicReader reader =
-        new UsageTopicReader(bootstrapServers, registryUrl, topic, TIMEOUT)) {
+        new UsageTopicReader(kafka, registryUrl, topic)) {
       reader.read(
           since,
           end,

@@ -9,16 +9,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the usage topic: the records of the minutes that start in a time range, found by timestamp
@@ -33,33 +29,20 @@ final class UsageTopicReader implements AutoCloseable {
    */
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
-  private final String bootstrapServers;
+  private final KafkaOptions kafka;
   private final String topic;
-  private final Duration timeout;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final AvroDeserializer deserializer;
 
-  UsageTopicReader(String bootstrapServers, String registryUrl, String topic, Duration timeout) {
-    this.bootstrapServers = bootstrapServers;
+  /** Fails in one line, within {@code --timeout}, when Kafka does not answer. */
+  UsageTopicReader(KafkaOptions kafka, String registryUrl, String topic) {
+    this.kafka = kafka;
     this.topic = topic;
-    this.timeout = timeout;
+    kafka.admin().close(); // the cluster answers, or the command stops here with the reason
     this.deserializer =
         AvroDeserializer.forSpecificClass(
-            new SchemaRegistryClient(registryUrl, timeout, null), UsageRecord.class);
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-cli-usage-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    try {
-      this.consumer =
-          new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    } catch (KafkaException e) {
-      // "Failed to construct kafka consumer" says little: its cause names the bad address.
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalArgumentException(
-          "Cannot use --bootstrap-servers " + bootstrapServers + ": " + cause.getMessage(), e);
-    }
+            new SchemaRegistryClient(registryUrl, kafka.timeout, null), UsageRecord.class);
+    this.consumer = kafka.consumer("read_uncommitted");
   }
 
   /**
@@ -105,7 +88,7 @@ final class UsageTopicReader implements AutoCloseable {
   }
 
   private List<TopicPartition> partitions() {
-    return call(() -> consumer.listTopics(timeout)).getOrDefault(topic, List.of()).stream()
+    return call(() -> consumer.listTopics(kafka.timeout)).getOrDefault(topic, List.of()).stream()
         .map(info -> new TopicPartition(topic, info.partition()))
         .toList();
   }
@@ -117,13 +100,13 @@ final class UsageTopicReader implements AutoCloseable {
       Consumer<ConsumerRecord<byte[], byte[]>> each) {
     consumer.assign(from.keySet());
     from.forEach(consumer::seek);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + kafka.timeout.toNanos();
     while (from.keySet().stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
       var records = consumer.poll(Duration.ofMillis(200));
       if (!records.isEmpty()) {
-        deadline = System.nanoTime() + timeout.toNanos();
+        deadline = System.nanoTime() + kafka.timeout.toNanos();
       } else if (System.nanoTime() > deadline) {
-        throw unreachable();
+        throw kafka.unreachable(new TimeoutException("no records"));
       }
       for (ConsumerRecord<byte[], byte[]> record : records) {
         if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
@@ -142,17 +125,8 @@ final class UsageTopicReader implements AutoCloseable {
     try {
       return call.run();
     } catch (TimeoutException e) {
-      throw unreachable();
+      throw kafka.unreachable(e);
     }
-  }
-
-  private IllegalStateException unreachable() {
-    return new IllegalStateException(
-        "Kafka at "
-            + bootstrapServers
-            + " did not answer within "
-            + timeout.toSeconds()
-            + " s: check --bootstrap-servers and that the cluster is up");
   }
 
   @Override

@@ -218,11 +218,9 @@ class UsageCommandTest {
     }
     Run run = usageOf("localhost:" + closedPort, "--since", "1h");
     assertThat(run.exit()).isNotZero();
-    assertThat(run.err().strip())
-        .isEqualTo(
-            "runnel: Kafka at localhost:"
-                + closedPort
-                + " did not answer within 15 s: check --bootstrap-servers and that the cluster is"
-                + " up");
+    assertThat(run.err().strip()).doesNotContain("\n");
+    assertThat(run.err())
+        .startsWith("runnel: cannot reach Kafka at localhost:" + closedPort + ": ")
+        .contains("--bootstrap-server");
   }
 }
