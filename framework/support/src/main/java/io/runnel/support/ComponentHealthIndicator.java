@@ -35,7 +35,8 @@ public final class ComponentHealthIndicator implements HealthIndicator {
 
   private final Component component;
 
-  ComponentHealthIndicator(Component component) {
+  /** The indicator of {@code component}; public so a test can read one without a context. */
+  public ComponentHealthIndicator(Component component) {
     this.component = component;
   }
 
