@@ -89,6 +89,10 @@ final class ConsumerLoopSupervisor implements Runnable {
       run.loop().run();
       return null;
     } catch (RuntimeException e) {
+      if (stopping()) {
+        LOG.warn("Function {} failed while stopping: {}", functionName, e.toString());
+        return null;
+      }
       return failed(e, status.healthyFor(Instant.now()));
     } finally {
       run.closers().forEach(Runnable::run);

@@ -106,8 +106,7 @@ final class ReachabilityChecks
       status.become(Reachability.REACHABLE, null);
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      status.become(
-          Reachability.UNREACHABLE, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+      status.become(Reachability.UNREACHABLE, cause.toString());
     }
   }
 

@@ -35,19 +35,7 @@ class ConsumerLoopSupervisorTest {
     CommitRecordingConsumer consumer = new CommitRecordingConsumer();
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
     PartitionOffsets offsets = new PartitionOffsets("f", Duration.ZERO);
-    ConsumerLoop loop =
-        new ConsumerLoop(
-            "f",
-            List.of("t"),
-            100,
-            Duration.ofDays(1),
-            consumer,
-            offsets,
-            new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
-            handed::addAll,
-            (work, failure) -> {},
-            FunctionMetrics.NONE,
-            status);
+    ConsumerLoop loop = ConsumerLoopTest.newLoop(consumer, offsets, handed, status, 100);
     consumer.schedulePollTask(
         () -> {
           consumer.rebalance(List.of(P0));

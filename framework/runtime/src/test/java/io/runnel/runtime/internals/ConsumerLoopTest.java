@@ -24,20 +24,31 @@ class ConsumerLoopTest {
   final PartitionOffsets offsets = new PartitionOffsets("f", Duration.ZERO);
   final List<RecordWork> handed = new ArrayList<>();
   final ConsumerLoopStatus status = new ConsumerLoopStatus("f");
-  // A long interval: commits happen only when the loop decides a burst is done, or on revoke.
-  final ConsumerLoop loop =
-      new ConsumerLoop(
-          "f",
-          List.of("t"),
-          MAX_BUFFERED,
-          Duration.ofDays(1),
-          consumer,
-          offsets,
-          new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
-          handed::addAll,
-          (work, failure) -> {},
-          FunctionMetrics.NONE,
-          status);
+  final ConsumerLoop loop = newLoop(consumer, offsets, handed, status, MAX_BUFFERED);
+
+  /**
+   * A loop of function {@code f} on topic {@code t} that hands records to {@code handed}. A long
+   * commit interval: commits happen only when the loop decides a burst is done, or on revoke.
+   */
+  static ConsumerLoop newLoop(
+      CommitRecordingConsumer consumer,
+      PartitionOffsets offsets,
+      List<RecordWork> handed,
+      ConsumerLoopStatus status,
+      int maxBuffered) {
+    return new ConsumerLoop(
+        "f",
+        List.of("t"),
+        maxBuffered,
+        Duration.ofDays(1),
+        consumer,
+        offsets,
+        new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
+        handed::addAll,
+        (work, failure) -> {},
+        FunctionMetrics.NONE,
+        status);
+  }
 
   ConsumerLoopTest() {
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, P2, 0L));
