@@ -58,7 +58,9 @@ public final class DevEnvironment implements AutoCloseable {
                   Map.of(
                       "runnel.kafka.bootstrap-servers", broker.bootstrapServers(),
                       "runnel.schema-registry.url", registry.url(),
-                      "micronaut.server.port", options.httpPort()))
+                      "micronaut.server.port", options.httpPort(),
+                      // A developer reads why a function is down without logging in.
+                      "endpoints.health.details-visible", "ANONYMOUS"))
               .start();
       EmbeddedServer server = context.getBean(EmbeddedServer.class);
       server.start();

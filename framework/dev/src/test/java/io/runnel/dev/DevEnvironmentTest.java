@@ -35,14 +35,13 @@ class DevEnvironmentTest {
       id = registry.register("iot.telemetry-value", SensorReading.getClassSchema());
       registry.setCompatibility(CompatibilityLevel.FULL);
 
-      HttpResponse<String> health =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://localhost:" + dev.httpPort() + "/health"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(health.statusCode()).isEqualTo(200);
+      HttpResponse<String> liveness = get(dev, "/health/liveness");
+      assertThat(liveness.statusCode()).isEqualTo(200);
+      HttpResponse<String> readiness = get(dev, "/health/readiness");
+      assertThat(readiness.statusCode()).isEqualTo(200);
+      assertThat(readiness.body())
+          .as("the entries' details, shown without authentication")
+          .contains("\"details\"", "\"diskSpace\"");
     }
     assertThat(Files.exists(dataDir.resolve("kafka").resolve("meta.properties"))).isTrue();
 
@@ -56,6 +55,13 @@ class DevEnvironmentTest {
     try (DevEnvironment dev = DevEnvironment.start(freePorts(true))) {
       assertThat(new SchemaRegistryClient(dev.registryUrl()).getSubjects()).isEmpty();
     }
+  }
+
+  private static HttpResponse<String> get(DevEnvironment dev, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + dev.httpPort() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

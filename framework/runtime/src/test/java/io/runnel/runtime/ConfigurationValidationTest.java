@@ -67,6 +67,27 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void badRestartBackoffsAreNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.runtime.restart-backoff.initial", "0s");
+    assertStartFails(properties, "runnel.runtime.restart-backoff.initial must be positive");
+    properties = valid();
+    properties.put("runnel.runtime.restart-backoff.initial", "10s");
+    properties.put("runnel.runtime.restart-backoff.max", "5s");
+    assertStartFails(
+        properties,
+        "runnel.runtime.restart-backoff.max must not be shorter than"
+            + " runnel.runtime.restart-backoff.initial");
+  }
+
+  @Test
+  void badHealthCheckTimesAreNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.runtime.health.check-interval", "-1s");
+    assertStartFails(properties, "runnel.runtime.health.check-interval must be positive");
+  }
+
+  @Test
   void overrideForAnUnknownFunctionIsNamed() {
     Map<String, Object> properties = valid();
     properties.put("runnel.functions.no-such-function.max-attempts", "2");

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What a long-running component (a connector) is doing now, for {@code /health} and the logs: its
  * state, why it is down, since when, and counters. {@link ComponentHealthIndicator} reports it
- * under the component's name: UP in a running state, UNKNOWN while starting, DOWN with the reason
- * otherwise.
+ * under the component's name: UP in a running state, UNKNOWN while starting (or DOWN, see {@link
+ * #downWhileStarting()}), DOWN with the reason otherwise.
  *
  * @param <S> the component's states
  */
@@ -36,6 +36,7 @@ public final class ComponentStatus<S extends Enum<S>> {
   private final Map<String, LongAdder> counters;
   private volatile Map<String, Object> fixedDetails = Map.of();
   private volatile Map<String, Object> notes = Map.of();
+  private volatile HealthStatus startingHealth = HealthStatus.UNKNOWN;
   private volatile Phase<S> phase;
 
   private record Phase<S>(S state, String reason, Instant since) {}
@@ -43,7 +44,7 @@ public final class ComponentStatus<S extends Enum<S>> {
   /**
    * @param name the entry's name in {@code /health}, e.g. {@code cdc}
    * @param stateKey the detail that shows the state, e.g. {@code state}
-   * @param starting the first state, reported as UNKNOWN
+   * @param starting the first state, reported as UNKNOWN unless {@link #downWhileStarting()}
    * @param running the states reported as UP; all others but {@code starting} are DOWN
    * @param counters the counters, in the order the details show them
    */
@@ -64,6 +65,15 @@ public final class ComponentStatus<S extends Enum<S>> {
     Map<String, Object> details = new LinkedHashMap<>(fixedDetails);
     details.put(key, value);
     fixedDetails = Collections.unmodifiableMap(details);
+    return this;
+  }
+
+  /**
+   * Reports the starting state as DOWN rather than UNKNOWN: for a component that is not ready until
+   * it runs (a function's consumer, in {@code /health/readiness}).
+   */
+  public ComponentStatus<S> downWhileStarting() {
+    startingHealth = HealthStatus.DOWN;
     return this;
   }
 
@@ -124,7 +134,7 @@ public final class ComponentStatus<S extends Enum<S>> {
     if (running.contains(reading.state())) {
       return HealthStatus.UP;
     }
-    return reading.state() == starting ? HealthStatus.UNKNOWN : HealthStatus.DOWN;
+    return reading.state() == starting ? startingHealth : HealthStatus.DOWN;
   }
 
   /** The state, since, counters, fixed details, notes and reason, in that order. */

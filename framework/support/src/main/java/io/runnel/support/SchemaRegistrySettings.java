@@ -77,6 +77,11 @@ public class SchemaRegistrySettings {
 
   /** A client of the configured registry. */
   public SchemaRegistryClient newClient() {
+    return newClient(requestTimeout);
+  }
+
+  /** A client of the configured registry whose requests wait {@code requestTimeout} at most. */
+  public SchemaRegistryClient newClient(Duration requestTimeout) {
     return new SchemaRegistryClient(url, requestTimeout, basicAuthUserInfo);
   }
 

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -78,36 +79,87 @@ class ComponentHealthIndicatorTest {
 
   @Test
   void aComponentWithNothingToRunReportsNothing() {
-    assertThat(report(Optional.empty())).isNull();
+    assertThat(reports(component(Optional.empty()))).isEmpty();
+  }
+
+  @Test
+  void aComponentDownWhileStartingIsDownUntilItRuns() {
+    status.downWhileStarting();
+    assertThat(report(status).getStatus()).isEqualTo(HealthStatus.DOWN);
+
+    status.become(State.RUNNING, null);
+
+    assertThat(report(status).getStatus()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
+  void aComponentWithSeveralStatusesReportsEachUnderItsOwnName() {
+    ComponentStatus<State> other =
+        new ComponentStatus<>("well", "state", State.STARTING, Set.of(State.RUNNING), List.of());
+    other.become(State.DOWN, "dry");
+    ComponentHealthIndicator.Component both =
+        new ComponentHealthIndicator.Component() {
+          @Override
+          public List<ComponentStatus<?>> componentStatuses() {
+            return List.of(status, other);
+          }
+        };
+
+    List<HealthResult> results = reports(both);
+
+    assertThat(results).extracting(HealthResult::getName).containsExactly("pump", "well");
+    assertThat(results)
+        .extracting(HealthResult::getStatus)
+        .containsExactly(HealthStatus.UNKNOWN, HealthStatus.DOWN);
   }
 
   private static HealthResult report(ComponentStatus<?> status) {
-    return report(Optional.of(status));
+    List<HealthResult> results = reports(component(Optional.of(status)));
+    assertThat(results).hasSize(1);
+    return results.getFirst();
   }
 
-  private static HealthResult report(Optional<ComponentStatus<?>> status) {
-    AtomicReference<HealthResult> reported = new AtomicReference<>();
-    new ComponentHealthIndicator(() -> status)
+  private static ComponentHealthIndicator.Component component(Optional<ComponentStatus<?>> status) {
+    return new ComponentHealthIndicator.Component() {
+      @Override
+      public Optional<ComponentStatus<?>> componentStatus() {
+        return status;
+      }
+    };
+  }
+
+  /** What the indicator emits, one at a time as a subscriber asks for each. */
+  private static List<HealthResult> reports(ComponentHealthIndicator.Component component) {
+    List<HealthResult> reported = new ArrayList<>();
+    AtomicBoolean completed = new AtomicBoolean();
+    new ComponentHealthIndicator(component)
         .getResult()
         .subscribe(
             new Subscriber<HealthResult>() {
+              private Subscription subscription;
+
               @Override
               public void onSubscribe(Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
+                this.subscription = subscription;
+                subscription.request(1);
               }
 
               @Override
               public void onNext(HealthResult result) {
-                reported.set(result);
+                reported.add(result);
+                subscription.request(1);
               }
 
               @Override
               public void onError(Throwable failure) {}
 
               @Override
-              public void onComplete() {}
+              public void onComplete() {
+                completed.set(true);
+              }
             });
-    return reported.get();
+    assertThat(completed).as("completed").isTrue();
+    return reported;
   }
 
   @SuppressWarnings("unchecked")

@@ -4,7 +4,8 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.List;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -18,32 +19,40 @@ public final class HealthProbe {
 
   /** The entry named {@code name}, or null when no indicator reports it. */
   public static HealthResult read(ApplicationContext context, String name) {
-    AtomicReference<HealthResult> found = new AtomicReference<>();
     for (HealthIndicator indicator : context.getBeansOfType(HealthIndicator.class)) {
-      indicator
-          .getResult()
-          .subscribe(
-              new Subscriber<HealthResult>() {
-                @Override
-                public void onSubscribe(Subscription subscription) {
-                  subscription.request(1);
-                }
-
-                @Override
-                public void onNext(HealthResult result) {
-                  if (result.getName().equals(name)) {
-                    found.set(result);
-                  }
-                }
-
-                @Override
-                public void onError(Throwable failure) {}
-
-                @Override
-                public void onComplete() {}
-              });
+      for (HealthResult result : results(indicator)) {
+        if (result.getName().equals(name)) {
+          return result;
+        }
+      }
     }
-    return found.get();
+    return null;
+  }
+
+  /** Every entry {@code indicator} reports now (one indicator may report several). */
+  public static List<HealthResult> results(HealthIndicator indicator) {
+    List<HealthResult> results = new ArrayList<>();
+    indicator
+        .getResult()
+        .subscribe(
+            new Subscriber<HealthResult>() {
+              @Override
+              public void onSubscribe(Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+              }
+
+              @Override
+              public void onNext(HealthResult result) {
+                results.add(result);
+              }
+
+              @Override
+              public void onError(Throwable failure) {}
+
+              @Override
+              public void onComplete() {}
+            });
+    return results;
   }
 
   /**

@@ -3,12 +3,13 @@ package io.runnel.runtime.internals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -22,6 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When more than {@code maxBufferedRecords} records are held, the assigned partitions are paused
  * (polling goes on, so the consumer stays in its group) and resumed once half are done.
+ *
+ * <p>An error (a {@code KafkaException}, a fenced client, any unexpected {@code RuntimeException})
+ * ends {@link #run()} by throwing it, once the consumer is closed: the {@link
+ * ConsumerLoopSupervisor} starts a new loop. Its first poll marks the {@link ConsumerLoopStatus}
+ * POLLING.
  */
 final class ConsumerLoop implements Runnable {
 
@@ -56,6 +62,8 @@ final class ConsumerLoop implements Runnable {
   private final Handler handler;
   private final RecordWork.SendFailures sendFailures;
   private final FunctionMetrics metrics;
+  private final ConsumerLoopStatus status;
+  private boolean polled;
   private boolean paused;
   private int buffered;
   private long lastCommitNanos = System.nanoTime();
@@ -75,7 +83,8 @@ final class ConsumerLoop implements Runnable {
       CommitStrategy commits,
       Handler handler,
       RecordWork.SendFailures sendFailures,
-      FunctionMetrics metrics) {
+      FunctionMetrics metrics,
+      ConsumerLoopStatus status) {
     this.functionName = functionName;
     this.topics = topics;
     this.maxBufferedRecords = maxBufferedRecords;
@@ -86,6 +95,7 @@ final class ConsumerLoop implements Runnable {
     this.handler = handler;
     this.sendFailures = sendFailures;
     this.metrics = metrics;
+    this.status = status;
   }
 
   @Override
@@ -98,8 +108,6 @@ final class ConsumerLoop implements Runnable {
       commits.commitBeforeLeaving();
     } catch (WakeupException e) {
       LOG.warn("Function {} aborted; records not committed will be handled again", functionName);
-    } catch (KafkaException e) {
-      LOG.error("Function {} stopped consuming: {}", functionName, e.toString(), e);
     } finally {
       consumer.close(Duration.ofSeconds(10));
     }
@@ -114,6 +122,10 @@ final class ConsumerLoop implements Runnable {
     ConsumerRecords<byte[], byte[]> records =
         consumer.poll(
             paused ? PAUSED_POLL_TIMEOUT : buffered > 0 ? BUSY_POLL_TIMEOUT : POLL_TIMEOUT);
+    if (!polled) {
+      polled = true;
+      status.polling();
+    }
     take(records);
     applyBackpressure();
     // Commit at the interval, and at once when a burst is done (the input is quiet and every
@@ -176,6 +188,7 @@ final class ConsumerLoop implements Runnable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("Function {} assigned {}", functionName, partitions);
+      status.assigned(consumer.assignment().size());
       if (paused) {
         consumer.pause(partitions);
       }
@@ -186,6 +199,7 @@ final class ConsumerLoop implements Runnable {
       LOG.info("Function {} revoked {}", functionName, partitions);
       commits.commitRevoked(partitions);
       offsets.forget(partitions);
+      status.assigned(held(partitions));
     }
 
     @Override
@@ -195,6 +209,14 @@ final class ConsumerLoop implements Runnable {
           functionName,
           partitions);
       offsets.forget(partitions);
+      status.assigned(held(partitions));
+    }
+
+    /** The partitions held once {@code leaving} are gone. */
+    private int held(Collection<TopicPartition> leaving) {
+      Set<TopicPartition> held = new HashSet<>(consumer.assignment());
+      held.removeAll(leaving);
+      return held.size();
     }
   }
 }

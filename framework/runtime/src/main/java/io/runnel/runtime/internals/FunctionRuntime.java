@@ -9,8 +9,11 @@ import io.micronaut.core.annotation.Nullable;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.runtime.RestartBackoffSettings;
 import io.runnel.runtime.RuntimeSettings;
 import io.runnel.runtime.UsageSettings;
+import io.runnel.support.ComponentHealthIndicator;
+import io.runnel.support.ComponentStatus;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
 import io.runnel.support.InstanceSettings;
@@ -23,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -31,29 +36,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a {@link ConsumerLoop} for every function once the context has started, after checking the
- * settings, and stops them (letting each finish and commit the records in hand) when it closes.
+ * settings, under a {@link ConsumerLoopSupervisor} that starts a new one when it stops on an error,
+ * and stops them (letting each finish and commit the records in hand) when it closes. Each
+ * function's {@link ConsumerLoopStatus} is an entry of {@code /health}.
  */
 @Singleton
 @Requires(property = "runnel.runtime.enabled", notEquals = "false")
-final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+final class FunctionRuntime
+    implements ApplicationEventListener<StartupEvent>,
+        ComponentHealthIndicator.Component,
+        AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FunctionRuntime.class);
 
-  /**
-   * What runs one function; {@code closers} close its record threads (and an exactly-once
-   * function's producer) once its loop has ended.
-   */
-  private record RunningFunction(ConsumerLoop loop, Thread thread, List<Runnable> closers) {}
+  /** What runs one function. */
+  private record RunningFunction(
+      ConsumerLoopSupervisor supervisor, Thread thread, ConsumerLoopStatus status) {}
 
   private final FunctionDescriptors functions;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
+  private final RestartBackoffSettings restartBackoff;
   private final InstanceSettings instance;
   private final UsageSettings usageSettings;
   private final BeanContext beans;
   private final MeterRegistry meters;
-  private final List<RunningFunction> running = new ArrayList<>();
+  // Read by /health while start-up or shutdown changes it.
+  private final List<RunningFunction> running = new CopyOnWriteArrayList<>();
   private HandOverProducer producer;
   private KafkaClientMeters producerMeters;
   private InvocationWatchdog watchdog;
@@ -64,6 +74,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
+      RestartBackoffSettings restartBackoff,
       InstanceSettings instance,
       UsageSettings usageSettings,
       BeanContext beans,
@@ -72,6 +83,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     this.kafka = kafka;
     this.registry = registry;
     this.runtime = runtime;
+    this.restartBackoff = restartBackoff;
     this.instance = instance;
     this.usageSettings = usageSettings;
     this.beans = beans;
@@ -89,6 +101,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     registry.validate();
     runtime.validate();
     usageSettings.validate();
+    restartBackoff.validate();
     new TopicProvisioner(kafka, runtime)
         .provision(
             enabled,
@@ -124,18 +137,43 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     }
   }
 
+  /** Starts the consumer thread of one function, which starts a new consumer after a failure. */
+  private RunningFunction start(
+      FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
+    FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
+    UsageMeter usageMeter = usage == null ? UsageMeter.NONE : usage.meter(function.name());
+    ConsumerLoopStatus status = new ConsumerLoopStatus(function.name());
+    Supplier<ConsumerLoopSupervisor.Run> runs =
+        () -> newRun(function, client, serializer, metrics, usageMeter, status);
+    ConsumerLoopSupervisor supervisor =
+        new ConsumerLoopSupervisor(
+            function.name(),
+            runs.get(),
+            runs,
+            new RestartBackoff(
+                restartBackoff.getInitial(),
+                restartBackoff.getMax(),
+                restartBackoff.getResetAfter()),
+            status);
+    Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(supervisor);
+    return new RunningFunction(supervisor, thread, status);
+  }
+
   /**
-   * Starts the consumer thread of one function, on the path its delivery guarantee takes (chosen
-   * here, once): at-least-once functions send through the shared producer, have the consumer commit
+   * Builds one function's consumer loop, on the path its delivery guarantee takes (chosen here, at
+   * each start): at-least-once functions send through the shared producer, have the consumer commit
    * their offsets and handle a record again when an output was lost; an exactly-once function sends
    * through its own transactional producer, commits offsets in its transactions and aborts one when
    * an output was lost.
    */
-  private RunningFunction start(
-      FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
+  private ConsumerLoopSupervisor.Run newRun(
+      FunctionDescriptor function,
+      SchemaRegistryClient client,
+      AvroSerializer serializer,
+      FunctionMetrics metrics,
+      UsageMeter usageMeter,
+      ConsumerLoopStatus status) {
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
-    FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
-    UsageMeter usageMeter = usage == null ? UsageMeter.NONE : usage.meter(function.name());
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
     KeyOrderedDispatcher dispatcher =
@@ -181,9 +219,9 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             commits,
             processor::submitPolled,
             sendFailures,
-            metrics);
-    Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
-    return new RunningFunction(loop, thread, closers);
+            metrics,
+            status);
+    return new ConsumerLoopSupervisor.Run(loop, closers);
   }
 
   private RecordProcessor newProcessor(
@@ -220,22 +258,28 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  @Override
+  public List<ComponentStatus<?>> componentStatuses() {
+    return running.stream()
+        .<ComponentStatus<?>>map(function -> function.status().componentStatus())
+        .toList();
+  }
+
   @PreDestroy
   @Override
   public synchronized void close() {
-    running.forEach(function -> function.loop().stop());
+    running.forEach(function -> function.supervisor().stop());
     long deadline = System.currentTimeMillis() + runtime.getDrainTimeout().toMillis() + 10_000;
     for (RunningFunction function : running) {
       try {
         function.thread().join(Math.max(1, deadline - System.currentTimeMillis()));
         if (function.thread().isAlive()) {
-          function.loop().abort();
+          function.supervisor().abort();
           function.thread().join(5_000);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      function.closers().forEach(Runnable::run);
     }
     running.clear();
     if (watchdog != null) {

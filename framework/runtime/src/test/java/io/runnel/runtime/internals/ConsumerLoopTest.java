@@ -1,16 +1,18 @@
 package io.runnel.runtime.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** The loop's back-pressure and rebalance decisions, driven one poll at a time. */
+/** The loop's back-pressure, rebalance and failure decisions, driven one poll at a time. */
 class ConsumerLoopTest {
 
   static final TopicPartition P0 = new TopicPartition("t", 0);
@@ -21,19 +23,32 @@ class ConsumerLoopTest {
   final CommitRecordingConsumer consumer = new CommitRecordingConsumer();
   final PartitionOffsets offsets = new PartitionOffsets("f", Duration.ZERO);
   final List<RecordWork> handed = new ArrayList<>();
-  // A long interval: commits happen only when the loop decides a burst is done, or on revoke.
-  final ConsumerLoop loop =
-      new ConsumerLoop(
-          "f",
-          List.of("t"),
-          MAX_BUFFERED,
-          Duration.ofDays(1),
-          consumer,
-          offsets,
-          new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
-          handed::addAll,
-          (work, failure) -> {},
-          FunctionMetrics.NONE);
+  final ConsumerLoopStatus status = new ConsumerLoopStatus("f");
+  final ConsumerLoop loop = newLoop(consumer, offsets, handed, status, MAX_BUFFERED);
+
+  /**
+   * A loop of function {@code f} on topic {@code t} that hands records to {@code handed}. A long
+   * commit interval: commits happen only when the loop decides a burst is done, or on revoke.
+   */
+  static ConsumerLoop newLoop(
+      CommitRecordingConsumer consumer,
+      PartitionOffsets offsets,
+      List<RecordWork> handed,
+      ConsumerLoopStatus status,
+      int maxBuffered) {
+    return new ConsumerLoop(
+        "f",
+        List.of("t"),
+        maxBuffered,
+        Duration.ofDays(1),
+        consumer,
+        offsets,
+        new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
+        handed::addAll,
+        (work, failure) -> {},
+        FunctionMetrics.NONE,
+        status);
+  }
 
   ConsumerLoopTest() {
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, P2, 0L));
@@ -130,5 +145,26 @@ class ConsumerLoopTest {
 
     assertThat(consumer.lastCommitted(P0)).isEqualTo(1);
     assertThat(consumer.closed()).isTrue();
+  }
+
+  @Test
+  void theFirstPollMarksTheLoopPolling() {
+    assertThat(status.state()).isEqualTo(ConsumerLoopStatus.State.STARTING);
+
+    loop.pollOnce();
+
+    assertThat(status.state()).isEqualTo(ConsumerLoopStatus.State.POLLING);
+  }
+
+  @Test
+  void aKafkaErrorEndsTheLoopByThrowingItAfterClosingTheConsumer() {
+    produce(P0, 0);
+    loop.pollOnce();
+    consumer.setPollException(new KafkaException("the cluster said no"));
+
+    assertThatThrownBy(loop::run).isInstanceOf(KafkaException.class);
+
+    assertThat(consumer.closed()).isTrue();
+    assertThat(consumer.lastCommitted(P0)).as("nothing finished, nothing committed").isNull();
   }
 }
