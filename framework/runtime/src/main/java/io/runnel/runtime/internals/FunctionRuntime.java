@@ -10,6 +10,7 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.runtime.RuntimeSettings;
+import io.runnel.runtime.ScalingSettings;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
 import io.runnel.support.InstanceSettings;
@@ -46,6 +47,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
+  private final ScalingSettings scaling;
   private final InstanceSettings instance;
   private final BeanContext beans;
   private final MeterRegistry meters;
@@ -58,6 +60,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
+      ScalingSettings scaling,
       InstanceSettings instance,
       BeanContext beans,
       @Nullable MeterRegistry meters) {
@@ -65,6 +68,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     this.kafka = kafka;
     this.registry = registry;
     this.runtime = runtime;
+    this.scaling = scaling;
     this.instance = instance;
     this.beans = beans;
     this.meters = meters;
@@ -80,6 +84,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     kafka.validate();
     registry.validate();
     runtime.validate();
+    scaling.validate();
     SchemaRegistryClient client = registry.newClient();
     // One serializer for every producer: its schema-id and writer caches are built once.
     AvroSerializer serializer =
@@ -149,7 +154,15 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             commits,
             processor::submitPolled,
             sendFailures,
-            metrics);
+            metrics,
+            new LagMonitor(
+                function.name(),
+                function.topics(),
+                function.scaling(),
+                scaling.getInterval(),
+                consumer,
+                offsets,
+                metrics));
     Thread thread = Thread.ofPlatform().name("runnel-" + function.name()).start(loop);
     return new RunningFunction(loop, thread, closers);
   }

@@ -163,13 +163,25 @@ final class RecordProcessor {
     deadLetters.publish(function, work, stage, failure, attempts);
   }
 
-  /** Runs an invocation, with its retries, and counts it unless it was abandoned. */
+  /**
+   * Runs an invocation, with its retries, and counts it unless it was abandoned; the time each
+   * attempt runs counts as busy time (the pauses between attempts do not).
+   */
   private Invocation.Outcome invoke(Invocation.Attempt attempt) {
     metrics.inFlight(1);
     long start = System.nanoTime();
     Invocation.Outcome outcome;
     try {
-      outcome = invocation.run(attempt);
+      outcome =
+          invocation.run(
+              () -> {
+                long attemptStart = System.nanoTime();
+                try {
+                  attempt.run();
+                } finally {
+                  metrics.busy(System.nanoTime() - attemptStart);
+                }
+              });
     } finally {
       metrics.inFlight(-1);
     }

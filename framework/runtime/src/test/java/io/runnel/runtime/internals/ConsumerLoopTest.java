@@ -2,10 +2,12 @@ package io.runnel.runtime.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.support.FunctionScaling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,15 @@ class ConsumerLoopTest {
           new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
           handed::addAll,
           (work, failure) -> {},
-          FunctionMetrics.NONE);
+          FunctionMetrics.NONE,
+          new LagMonitor(
+              "f",
+              List.of("t"),
+              new FunctionScaling(1000, 1, OptionalInt.empty()),
+              Duration.ofDays(1),
+              consumer,
+              offsets,
+              FunctionMetrics.NONE));
 
   ConsumerLoopTest() {
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, P2, 0L));
