@@ -34,6 +34,11 @@ class FunctionMetrics {
     return registry == null ? NONE : new Metered(registry, function);
   }
 
+  /** Whether these meters count anything; with metrics off nothing is worth measuring. */
+  boolean counting() {
+    return false;
+  }
+
   /** {@code count} records of {@code topic} taken from Kafka. */
   void taken(String topic, int count) {}
 
@@ -164,6 +169,11 @@ class FunctionMetrics {
           .description("Records sent to the dead-letter topic, by the stage that failed")
           .tags("function", function, "stage", stage.name().toLowerCase(Locale.ROOT))
           .register(registry);
+    }
+
+    @Override
+    boolean counting() {
+      return true;
     }
 
     @Override

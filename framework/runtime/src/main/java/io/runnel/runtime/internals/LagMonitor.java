@@ -82,10 +82,13 @@ final class LagMonitor {
     this.metrics = metrics;
   }
 
-  /** Reads the lag when an interval has passed since the last reading. */
+  /**
+   * Reads the lag when an interval has passed since the last reading; never with metrics off, as
+   * nothing would show it.
+   */
   void readIfDue() {
     long now = System.nanoTime();
-    if (now - lastReadNanos >= interval.toNanos()) {
+    if (metrics.counting() && now - lastReadNanos >= interval.toNanos()) {
       Reading reading = read(now);
       if (reading != null) {
         metrics.lag(reading);
