@@ -71,6 +71,7 @@ class FunctionLagTest {
       for (int i = 0; i < BACKLOG; i++) {
         backlog.add(Map.entry("k" + i, ExecutionEngineTest.reading("k" + i, i)));
       }
+      awaitSchemaRegistered(kit, BACKLOG_TOPIC);
       kit.sendAll(BACKLOG_TOPIC, backlog);
       DoubleAccumulator arrival = new DoubleAccumulator(Math::max, 0);
       Await.until(
@@ -133,6 +134,7 @@ class FunctionLagTest {
         // the time they took together.
         inputs.add(Map.entry("one-key", ExecutionEngineTest.reading("one-key", i)));
       }
+      awaitSchemaRegistered(kit, "lag.work");
       long start = System.nanoTime();
       kit.sendAll("lag.work", inputs);
       List<ReceivedRecord> outputs = kit.awaitRecords("lag.work.out", 20, r -> true);
@@ -160,6 +162,24 @@ class FunctionLagTest {
     properties.put("runnel.schema-registry.url", kit.registryUrl());
     properties.put("runnel.scaling.interval", "200ms");
     return properties;
+  }
+
+  /**
+   * The first request of a test JVM to the dev registry creates its topic, which can take longer
+   * than one request's timeout on a loaded machine.
+   */
+  private static void awaitSchemaRegistered(RunnelTestKit kit, String topic) {
+    Await.until(
+        "the reading schema registered for " + topic,
+        WAIT,
+        () -> {
+          try {
+            kit.registerSchema(topic + "-value", SensorReading.getClassSchema());
+            return true;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
   }
 
   private static double bytes(List<ReceivedRecord> records) {
