@@ -31,7 +31,9 @@ public class OffsetTrackerBenchmark {
     for (int i = 0; i < POLL; i++) {
       works[i] =
           new RecordWork(
-              new ConsumerRecord<>("t", 0, nextOffset++, null, null), (work, failure) -> {});
+              new ConsumerRecord<>("t", 0, nextOffset++, null, null),
+              (work, failure) -> {},
+              FunctionMetrics.NONE);
       tracker.taken(works[i]);
     }
     for (int i = 1; i < POLL; i += 2) {

@@ -88,6 +88,20 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void aScalingIntervalThatIsNotPositiveIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.scaling.interval", "0s");
+    assertStartFails(properties, "runnel.scaling.interval must be positive");
+  }
+
+  @Test
+  void aScalingSettingOutOfRangeIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.functions.convert.scaling.target-lag", "0");
+    assertStartFails(properties, "runnel.functions.convert.scaling.target-lag must be at least 1");
+  }
+
+  @Test
   void overrideForAnUnknownFunctionIsNamed() {
     Map<String, Object> properties = valid();
     properties.put("runnel.functions.no-such-function.max-attempts", "2");

@@ -22,7 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-@RunnelTest(properties = {"runnel.test.suite=metrics", "micronaut.server.port=-1"})
+@RunnelTest(
+    properties = {
+      "runnel.test.suite=metrics",
+      "micronaut.server.port=-1",
+      "runnel.scaling.interval=200ms"
+    })
 class FunctionMetricsTest {
 
   private static final String PROMETHEUS_PREFIX = "runnel_function_";
@@ -96,6 +101,11 @@ class FunctionMetricsTest {
     Await.until(
         "an invocation counted",
         () -> byTag(meters, INVOCATIONS, "met-scraped", "outcome").get("success") > 0);
+    Await.until(
+        "the lag read",
+        () ->
+            meters.find("runnel.function.lag.records").tag("function", "met-scraped").gauge()
+                != null);
     EmbeddedServer server = context.getBean(EmbeddedServer.class);
     server.start();
     try (HttpClient client = HttpClient.newHttpClient()) {
@@ -120,7 +130,16 @@ class FunctionMetricsTest {
               PROMETHEUS_PREFIX + "dead_letters_total{function=\"met-scraped\",stage=\"decode\"}",
               PROMETHEUS_PREFIX + "dead_letters_total{function=\"met-scraped\",stage=\"invoke\"}",
               PROMETHEUS_PREFIX + "in_flight{function=\"met-scraped\"}",
-              PROMETHEUS_PREFIX + "buffered{function=\"met-scraped\"}");
+              PROMETHEUS_PREFIX + "buffered{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX
+                  + "lag_records{function=\"met-scraped\",partition=\"0\",topic=\"met.scraped\"}",
+              PROMETHEUS_PREFIX + "lag_seconds{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "arrival_rate{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "completion_rate{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "desired_replicas{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "busy_seconds_total{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "bytes_in_total{function=\"met-scraped\"}",
+              PROMETHEUS_PREFIX + "bytes_out_total{function=\"met-scraped\"}");
     }
   }
 

@@ -17,6 +17,7 @@ import org.apache.avro.Schema;
  * @param readerSchema the schema records are resolved to: the generated class's, the declared one
  *     of a {@code GenericRecord} function, or null when such a function reads the writer's schema
  * @param eventType the generated class or {@code GenericRecord}
+ * @param scaling the replicas its lag calls for
  */
 public record FunctionDescriptor(
     String name,
@@ -35,7 +36,8 @@ public record FunctionDescriptor(
     FunctionShape shape,
     Class<?> eventType,
     BeanDefinition<?> bean,
-    ExecutableMethod<Object, Object> method) {
+    ExecutableMethod<Object, Object> method,
+    FunctionScaling scaling) {
 
   /** The dead-letter topic for records read from {@code inputTopic}. */
   public String deadLetterTopicFor(String inputTopic) {

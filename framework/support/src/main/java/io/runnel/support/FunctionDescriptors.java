@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,8 +47,12 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
   private static final Logger LOG = LoggerFactory.getLogger(FunctionDescriptors.class);
 
   private static final String PREFIX = "runnel.functions.";
-  // The one setting that is configuration only: there is no point in disabling in code.
+  // Settings that are configuration only: there is no point in disabling in code, and replicas
+  // are the deployment's business.
   private static final String ENABLED = "enabled";
+  private static final String TARGET_LAG = "scaling.target-lag";
+  private static final String MIN_REPLICAS = "scaling.min-replicas";
+  private static final String MAX_REPLICAS = "scaling.max-replicas";
 
   private record Found(BeanDefinition<?> bean, ExecutableMethod<?, ?> method) {}
 
@@ -68,7 +73,7 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
    */
   public static Set<String> settingKeys() {
     Set<String> keys = new TreeSet<>();
-    keys.add(ENABLED);
+    keys.addAll(List.of(ENABLED, TARGET_LAG, MIN_REPLICAS, MAX_REPLICAS));
     for (Method attribute : EventFunction.class.getDeclaredMethods()) {
       if (!attribute.getName().equals("name")) {
         keys.add(NameUtils.hyphenate(attribute.getName()));
@@ -184,9 +189,39 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
             handler.shape(),
             handler.eventType(),
             bean,
-            (ExecutableMethod<Object, Object>) method);
+            (ExecutableMethod<Object, Object>) method,
+            scaling(settings));
     check(function, settings.prefix);
     return function;
+  }
+
+  private static FunctionScaling scaling(Settings settings) {
+    long targetLag =
+        settings.configuredAt(TARGET_LAG, Argument.LONG).orElse(FunctionScaling.DEFAULT_TARGET_LAG);
+    int minReplicas =
+        settings
+            .configuredAt(MIN_REPLICAS, Argument.INT)
+            .orElse(FunctionScaling.DEFAULT_MIN_REPLICAS);
+    Optional<Integer> maxReplicas = settings.configuredAt(MAX_REPLICAS, Argument.INT);
+    require(targetLag >= 1, settings.prefix + TARGET_LAG + " must be at least 1, was " + targetLag);
+    require(
+        minReplicas >= 0,
+        settings.prefix + MIN_REPLICAS + " must not be negative, was " + minReplicas);
+    maxReplicas.ifPresent(
+        max ->
+            require(
+                max >= Math.max(1, minReplicas),
+                settings.prefix
+                    + MAX_REPLICAS
+                    + " must be at least 1 and at least "
+                    + settings.prefix
+                    + MIN_REPLICAS
+                    + " ("
+                    + minReplicas
+                    + "), was "
+                    + max));
+    return new FunctionScaling(
+        targetLag, minReplicas, maxReplicas.map(OptionalInt::of).orElseGet(OptionalInt::empty));
   }
 
   private record Handler(FunctionShape shape, Class<?> eventType) {}
@@ -332,7 +367,12 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
 
     /** The configured value of the setting for {@code attribute}, if any, converted. */
     <T> Optional<T> configured(String attribute, Argument<T> type) {
-      String key = prefix + NameUtils.hyphenate(attribute);
+      return configuredAt(NameUtils.hyphenate(attribute), type);
+    }
+
+    /** The configured value of {@code runnel.functions.<name>.<setting>}, if any, converted. */
+    <T> Optional<T> configuredAt(String setting, Argument<T> type) {
+      String key = prefix + setting;
       if (!environment.containsProperty(key)) {
         return Optional.empty();
       }

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
@@ -117,6 +118,40 @@ class FunctionDescriptorsTest {
     assertThatThrownBy(
             () -> describe(Map.of("runnel.functions.annotated.retry-on", "java.lang.Nope")))
         .hasMessageContaining("runnel.functions.annotated.retry-on names java.lang.Nope");
+  }
+
+  @Test
+  void scalingHasDefaultsAndIsConfigured() {
+    assertThat(describe(Map.of()).get("annotated").scaling())
+        .isEqualTo(new FunctionScaling(1000, 1, OptionalInt.empty()));
+    assertThat(
+            describe(
+                    Map.of(
+                        "runnel.functions.annotated.scaling.target-lag", "50",
+                        "runnel.functions.annotated.scaling.min-replicas", "0",
+                        "runnel.functions.annotated.scaling.max-replicas", "4"))
+                .get("annotated")
+                .scaling())
+        .isEqualTo(new FunctionScaling(50, 0, OptionalInt.of(4)));
+  }
+
+  @Test
+  void aScalingSettingOutOfRangeFailsNamingIt() {
+    assertThatThrownBy(() -> describe(Map.of("runnel.functions.annotated.scaling.target-lag", "0")))
+        .hasMessageContaining("runnel.functions.annotated.scaling.target-lag must be at least 1");
+    assertThatThrownBy(
+            () -> describe(Map.of("runnel.functions.annotated.scaling.min-replicas", "-1")))
+        .hasMessageContaining("runnel.functions.annotated.scaling.min-replicas must not be");
+    assertThatThrownBy(
+            () ->
+                describe(
+                    Map.of(
+                        "runnel.functions.annotated.scaling.min-replicas", "3",
+                        "runnel.functions.annotated.scaling.max-replicas", "2")))
+        .hasMessageContaining("runnel.functions.annotated.scaling.max-replicas must be at least");
+    assertThatThrownBy(
+            () -> describe(Map.of("runnel.functions.annotated.scaling.max-replicas", "some")))
+        .hasMessageContaining("runnel.functions.annotated.scaling.max-replicas must be");
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class FunctionSettingsDocumentedTest {
 
   private static final Pattern ROW =
-      Pattern.compile("^\\| `runnel\\.functions\\.<name>\\.([a-z-]+)` \\|", Pattern.MULTILINE);
+      Pattern.compile("^\\| `runnel\\.functions\\.<name>\\.([a-z.-]+)` \\|", Pattern.MULTILINE);
 
   @Test
   void everyFunctionSettingIsARowOfTheReadmesConfigurationTable() throws IOException {

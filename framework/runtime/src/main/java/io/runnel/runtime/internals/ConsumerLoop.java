@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The consumer thread of one function: polls, hands the records of each partition to the {@link
  * Handler} (which runs them on virtual threads in key order), tracks them in {@link
  * PartitionOffsets}, and asks its {@link CommitStrategy} to commit periodically, on revoke and on
- * shutdown.
+ * shutdown, and its {@link LagMonitor} to read the lag at its interval.
  *
  * <p>When more than {@code maxBufferedRecords} records are held, the assigned partitions are paused
  * (polling goes on, so the consumer stays in its group) and resumed once half are done.
@@ -62,6 +62,7 @@ final class ConsumerLoop implements Runnable {
   private final Handler handler;
   private final RecordWork.SendFailures sendFailures;
   private final FunctionMetrics metrics;
+  private final LagMonitor lag;
   private final ConsumerLoopStatus status;
   private boolean polled;
   private boolean paused;
@@ -84,6 +85,7 @@ final class ConsumerLoop implements Runnable {
       Handler handler,
       RecordWork.SendFailures sendFailures,
       FunctionMetrics metrics,
+      LagMonitor lag,
       ConsumerLoopStatus status) {
     this.functionName = functionName;
     this.topics = topics;
@@ -95,6 +97,7 @@ final class ConsumerLoop implements Runnable {
     this.handler = handler;
     this.sendFailures = sendFailures;
     this.metrics = metrics;
+    this.lag = lag;
     this.status = status;
   }
 
@@ -136,18 +139,24 @@ final class ConsumerLoop implements Runnable {
       lastCommitNanos = System.nanoTime();
       commits.commit();
     }
+    lag.readIfDue();
   }
 
   private void take(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
       List<RecordWork> works = new ArrayList<>(polled.size());
+      long bytes = 0;
       for (ConsumerRecord<byte[], byte[]> record : polled) {
-        RecordWork work = new RecordWork(record, sendFailures);
+        RecordWork work = new RecordWork(record, sendFailures, metrics);
         offsets.taken(partition, work);
         works.add(work);
+        // -1 for a null key or value
+        bytes +=
+            Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
       }
       metrics.taken(partition.topic(), works.size());
+      metrics.bytesIn(bytes);
       handler.submitPolled(works);
     }
   }
@@ -199,6 +208,7 @@ final class ConsumerLoop implements Runnable {
       LOG.info("Function {} revoked {}", functionName, partitions);
       commits.commitRevoked(partitions);
       offsets.forget(partitions);
+      lag.forget(partitions);
       status.assigned(held(partitions));
     }
 
@@ -209,6 +219,7 @@ final class ConsumerLoop implements Runnable {
           functionName,
           partitions);
       offsets.forget(partitions);
+      lag.forget(partitions);
       status.assigned(held(partitions));
     }
 

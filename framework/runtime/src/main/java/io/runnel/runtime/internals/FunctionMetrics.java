@@ -6,11 +6,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.runnel.function.InvocationTimeoutException;
 import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The meters of one function (named {@code runnel.function.*}, tagged {@code function}), looked up
@@ -27,6 +32,11 @@ class FunctionMetrics {
   /** The meters of {@code function} in {@code registry}, or {@link #NONE} without a registry. */
   static FunctionMetrics of(MeterRegistry registry, String function) {
     return registry == null ? NONE : new Metered(registry, function);
+  }
+
+  /** Whether these meters count anything; with metrics off nothing is worth measuring. */
+  boolean counting() {
+    return false;
   }
 
   /** {@code count} records of {@code topic} taken from Kafka. */
@@ -46,6 +56,21 @@ class FunctionMetrics {
   /** Records taken and not yet finished, as the consumer loop last counted them. */
   void buffered(int records) {}
 
+  /** {@code bytes} of keys and values taken from Kafka. */
+  void bytesIn(long bytes) {}
+
+  /** {@code bytes} of keys and values of an output, retry record or dead letter Kafka stored. */
+  void bytesOut(long bytes) {}
+
+  /** One attempt of the handler ran for {@code nanos}. */
+  void busy(long nanos) {}
+
+  /** What the {@link LagMonitor} read last. */
+  void lag(LagMonitor.Reading reading) {}
+
+  /** Partitions this instance no longer holds: their lag is no longer its to report. */
+  void lagForgotten(Collection<TopicPartition> partitions) {}
+
   private static final class Metered extends FunctionMetrics {
     private final MeterRegistry registry;
     private final String function;
@@ -59,6 +84,12 @@ class FunctionMetrics {
     private final Counter invokeDeadLetters;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger buffered = new AtomicInteger();
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final Counter busy;
+    // Only the poll thread changes the partitions; a scrape reads the gauges' values.
+    private final Map<TopicPartition, PartitionLag> lagByPartition = new HashMap<>();
+    private volatile LagMonitor.Reading lag = LagMonitor.Reading.NONE;
 
     Metered(MeterRegistry registry, String function) {
       this.registry = registry;
@@ -87,6 +118,43 @@ class FunctionMetrics {
           .description("Records taken from Kafka and not yet finished")
           .tag("function", function)
           .register(registry);
+      bytesIn = counter("runnel.function.bytes.in", "Bytes of keys and values taken from Kafka");
+      bytesOut =
+          counter(
+              "runnel.function.bytes.out",
+              "Bytes of keys and values of outputs, retry records and dead letters sent");
+      busy = counter("runnel.function.busy.seconds", "Time the handler ran, summed");
+      lagGauge(
+          "runnel.function.lag.seconds",
+          "Age of the oldest record taken and not finished, by its timestamp",
+          LagMonitor.Reading::lagSeconds);
+      lagGauge(
+          "runnel.function.arrival.rate",
+          "Records/s arriving on the input partitions held, over the last lag interval",
+          LagMonitor.Reading::arrivalRate);
+      lagGauge(
+          "runnel.function.completion.rate",
+          "Records/s finished on the input partitions held, over the last lag interval",
+          LagMonitor.Reading::completionRate);
+      lagGauge(
+          "runnel.function.desired.replicas",
+          "Replicas the lag calls for: lag over the target lag per replica, capped",
+          LagMonitor.Reading::desiredReplicas);
+    }
+
+    private Counter counter(String name, String description) {
+      return Counter.builder(name)
+          .description(description)
+          .tag("function", function)
+          .register(registry);
+    }
+
+    private void lagGauge(
+        String name, String description, ToDoubleFunction<LagMonitor.Reading> value) {
+      Gauge.builder(name, this, metered -> value.applyAsDouble(metered.lag))
+          .description(description)
+          .tag("function", function)
+          .register(registry);
     }
 
     private Counter invocations(String outcome) {
@@ -101,6 +169,11 @@ class FunctionMetrics {
           .description("Records sent to the dead-letter topic, by the stage that failed")
           .tags("function", function, "stage", stage.name().toLowerCase(Locale.ROOT))
           .register(registry);
+    }
+
+    @Override
+    boolean counting() {
+      return true;
     }
 
     @Override
@@ -147,5 +220,66 @@ class FunctionMetrics {
     void buffered(int records) {
       buffered.set(records);
     }
+
+    @Override
+    void bytesIn(long bytes) {
+      bytesIn.increment(bytes);
+    }
+
+    @Override
+    void bytesOut(long bytes) {
+      bytesOut.increment(bytes);
+    }
+
+    @Override
+    void busy(long nanos) {
+      busy.increment(nanos / 1e9);
+    }
+
+    @Override
+    void lag(LagMonitor.Reading reading) {
+      lag = reading;
+      lagForgotten(
+          lagByPartition.keySet().stream()
+              .filter(partition -> !reading.lagRecords().containsKey(partition))
+              .toList());
+      reading
+          .lagRecords()
+          .forEach(
+              (partition, records) ->
+                  lagByPartition
+                      .computeIfAbsent(partition, this::partitionLag)
+                      .records()
+                      .set(records));
+    }
+
+    private PartitionLag partitionLag(TopicPartition partition) {
+      AtomicLong records = new AtomicLong();
+      Gauge gauge =
+          Gauge.builder("runnel.function.lag.records", records, AtomicLong::get)
+              .description("Log end offset minus the offset the function commits, per partition")
+              .tags(
+                  "function",
+                  function,
+                  "topic",
+                  partition.topic(),
+                  "partition",
+                  String.valueOf(partition.partition()))
+              .register(registry);
+      return new PartitionLag(records, gauge);
+    }
+
+    @Override
+    void lagForgotten(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        PartitionLag forgotten = lagByPartition.remove(partition);
+        if (forgotten != null) {
+          registry.remove(forgotten.gauge());
+        }
+      }
+    }
+
+    /** The lag gauge of one partition and the value it reports. */
+    private record PartitionLag(AtomicLong records, Gauge gauge) {}
   }
 }

@@ -11,6 +11,7 @@ import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.runtime.RestartBackoffSettings;
 import io.runnel.runtime.RuntimeSettings;
+import io.runnel.runtime.ScalingSettings;
 import io.runnel.runtime.UsageSettings;
 import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
@@ -58,6 +59,7 @@ final class FunctionRuntime
   private final SchemaRegistrySettings registry;
   private final RuntimeSettings runtime;
   private final RestartBackoffSettings restartBackoff;
+  private final ScalingSettings scaling;
   private final InstanceSettings instance;
   private final UsageSettings usageSettings;
   private final BeanContext beans;
@@ -75,6 +77,7 @@ final class FunctionRuntime
       SchemaRegistrySettings registry,
       RuntimeSettings runtime,
       RestartBackoffSettings restartBackoff,
+      ScalingSettings scaling,
       InstanceSettings instance,
       UsageSettings usageSettings,
       BeanContext beans,
@@ -84,6 +87,7 @@ final class FunctionRuntime
     this.registry = registry;
     this.runtime = runtime;
     this.restartBackoff = restartBackoff;
+    this.scaling = scaling;
     this.instance = instance;
     this.usageSettings = usageSettings;
     this.beans = beans;
@@ -102,6 +106,7 @@ final class FunctionRuntime
     runtime.validate();
     usageSettings.validate();
     restartBackoff.validate();
+    scaling.validate();
     new TopicProvisioner(kafka, runtime)
         .provision(
             enabled,
@@ -220,6 +225,14 @@ final class FunctionRuntime
             processor::submitPolled,
             sendFailures,
             metrics,
+            new LagMonitor(
+                function.name(),
+                function.topics(),
+                function.scaling(),
+                scaling.getInterval(),
+                consumer,
+                offsets,
+                metrics),
             status);
     return new ConsumerLoopSupervisor.Run(loop, closers);
   }

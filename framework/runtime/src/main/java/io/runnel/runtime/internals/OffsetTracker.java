@@ -44,6 +44,12 @@ final class OffsetTracker {
     return taken.size();
   }
 
+  /** The first record taken and not finished, or null when every taken record is finished. */
+  RecordWork firstUnfinished() {
+    committable();
+    return taken.peekFirst();
+  }
+
   /** Whether every taken record is finished. */
   boolean drained() {
     committable();

@@ -44,6 +44,15 @@ final class PartitionOffsets {
     return buffered;
   }
 
+  /**
+   * The first record taken from {@code partition} and not finished (the offset a commit stops at),
+   * or null when there is none.
+   */
+  RecordWork firstUnfinished(TopicPartition partition) {
+    OffsetTracker tracker = trackers.get(partition);
+    return tracker == null ? null : tracker.firstUnfinished();
+  }
+
   /** The partitions records were taken from and not forgotten since. */
   Set<TopicPartition> partitions() {
     return trackers.keySet();

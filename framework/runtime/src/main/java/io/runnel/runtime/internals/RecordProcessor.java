@@ -172,7 +172,10 @@ final class RecordProcessor {
     deadLetters.publish(function, work, stage, failure, attempts);
   }
 
-  /** Runs an invocation, with its retries, and counts it unless it was abandoned. */
+  /**
+   * Runs an invocation, with its retries, and counts it unless it was abandoned; the time each
+   * attempt runs counts as busy time (the pauses between attempts do not).
+   */
   private Invocation.Outcome invoke(Invocation.Attempt attempt) {
     metrics.inFlight(1);
     long start = System.nanoTime();
@@ -186,7 +189,9 @@ final class RecordProcessor {
                 try {
                   attempt.run();
                 } finally {
-                  busyNanos[0] += System.nanoTime() - attemptStart;
+                  long busy = System.nanoTime() - attemptStart;
+                  busyNanos[0] += busy;
+                  metrics.busy(busy);
                 }
               });
     } finally {

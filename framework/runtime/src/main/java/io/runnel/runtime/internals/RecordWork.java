@@ -25,13 +25,17 @@ final class RecordWork {
 
   private final ConsumerRecord<byte[], byte[]> record;
   private final SendFailures sendFailures;
+  private final FunctionMetrics metrics;
   private final AtomicInteger outstanding = new AtomicInteger(1);
   private volatile Exception sendFailure;
   private volatile boolean finished;
 
-  RecordWork(ConsumerRecord<byte[], byte[]> record, SendFailures sendFailures) {
+  /** {@code metrics} count the bytes of what it sends. */
+  RecordWork(
+      ConsumerRecord<byte[], byte[]> record, SendFailures sendFailures, FunctionMetrics metrics) {
     this.record = record;
     this.sendFailures = sendFailures;
+    this.metrics = metrics;
   }
 
   ConsumerRecord<byte[], byte[]> record() {
@@ -46,12 +50,19 @@ final class RecordWork {
     return finished;
   }
 
-  /** Registers one more send to wait for; the callback is passed to the producer. */
+  /**
+   * Registers one more send to wait for; the callback is passed to the producer. Its bytes count as
+   * sent once Kafka acknowledged them.
+   */
   Callback expectAck() {
     outstanding.incrementAndGet();
     return (metadata, exception) -> {
       if (exception != null) {
         sendFailure = exception;
+      } else if (metadata != null) { // null when the send never reached the producer
+        metrics.bytesOut(
+            Math.max(0, metadata.serializedKeySize())
+                + Math.max(0, metadata.serializedValueSize()));
       }
       release();
     };

@@ -24,7 +24,8 @@ class AsyncOffsetCommitsTest {
     RecordWork work =
         new RecordWork(
             new ConsumerRecord<>(partition.topic(), partition.partition(), offset, null, null),
-            (w, e) -> {});
+            (w, e) -> {},
+            FunctionMetrics.NONE);
     offsets.taken(partition, work);
     return work;
   }

@@ -3,10 +3,12 @@ package io.runnel.runtime.internals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.support.FunctionScaling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -47,6 +49,14 @@ class ConsumerLoopTest {
         handed::addAll,
         (work, failure) -> {},
         FunctionMetrics.NONE,
+        new LagMonitor(
+            "f",
+            List.of("t"),
+            new FunctionScaling(1000, 1, OptionalInt.empty()),
+            Duration.ofDays(1),
+            consumer,
+            offsets,
+            FunctionMetrics.NONE),
         status);
   }
 

@@ -16,7 +16,9 @@ class OffsetTrackerTest {
   RecordWork take(long offset) {
     RecordWork work =
         new RecordWork(
-            new ConsumerRecord<>("t", 0, offset, null, new byte[0]), (w, e) -> redone.add(w));
+            new ConsumerRecord<>("t", 0, offset, null, new byte[0]),
+            (w, e) -> redone.add(w),
+            FunctionMetrics.NONE);
     tracker.taken(work);
     return work;
   }

@@ -36,7 +36,8 @@ class TransactionalCommitsTest {
     RecordWork work =
         new RecordWork(
             new ConsumerRecord<>(P0.topic(), P0.partition(), offset, null, null),
-            commits::abortAtNextCommit);
+            commits::abortAtNextCommit,
+            FunctionMetrics.NONE);
     offsets.taken(P0, work);
     return work;
   }
