@@ -96,8 +96,7 @@ final class UsageCommand implements Callable<Integer> {
           spec.commandLine(), "--since (" + since + ") must be before --until (" + end + ")");
     }
     Map<String, UsageTotals> totals = new TreeMap<>();
-    try (UsageTopicReader reader =
-        new UsageTopicReader(kafka, registryUrl, topic)) {
+    try (UsageTopicReader reader = new UsageTopicReader(kafka, registryUrl, topic)) {
       reader.read(
           since,
           end,
