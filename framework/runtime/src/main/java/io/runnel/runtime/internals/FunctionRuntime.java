@@ -14,6 +14,7 @@ import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionDescriptors;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -49,6 +50,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
   private final InstanceSettings instance;
   private final BeanContext beans;
   private final MeterRegistry meters;
+  private final RecordTracing tracing;
   private final List<RunningFunction> running = new ArrayList<>();
   private HandOverProducer producer;
   private InvocationWatchdog watchdog;
@@ -60,7 +62,8 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
       RuntimeSettings runtime,
       InstanceSettings instance,
       BeanContext beans,
-      @Nullable MeterRegistry meters) {
+      @Nullable MeterRegistry meters,
+      RecordTracing tracing) {
     this.functions = functions;
     this.kafka = kafka;
     this.registry = registry;
@@ -68,6 +71,7 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     this.instance = instance;
     this.beans = beans;
     this.meters = meters;
+    this.tracing = tracing;
   }
 
   @Override
@@ -167,11 +171,12 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
             client, function, registry.getUnreachableWait(), dispatcher::sleepWithoutPermit),
         beans.getBean(function.bean()),
         output,
-        new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle()),
+        new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle(), tracing),
         retryTopics,
         watchdog,
         dispatcher,
-        metrics);
+        metrics,
+        tracing);
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {

@@ -13,6 +13,7 @@ import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -60,6 +61,7 @@ public final class CdcConnector
   private final CdcSettings settings;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
+  private final RecordTracing tracing;
   private final ComponentStatus<State> status =
       new ComponentStatus<>(
           "cdc", "state", State.STARTING, Set.of(State.STREAMING), List.of(CHANGES_PUBLISHED));
@@ -68,10 +70,15 @@ public final class CdcConnector
   private Thread runner;
   private volatile boolean running;
 
-  CdcConnector(CdcSettings settings, KafkaSettings kafka, SchemaRegistrySettings registrySettings) {
+  CdcConnector(
+      CdcSettings settings,
+      KafkaSettings kafka,
+      SchemaRegistrySettings registrySettings,
+      RecordTracing tracing) {
     this.settings = settings;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
+    this.tracing = tracing;
   }
 
   @Override
@@ -95,7 +102,8 @@ public final class CdcConnector
             new ChangeShaper(settings.getShape(), avro),
             avro,
             HEARTBEAT_PREFIX,
-            status);
+            status,
+            tracing);
     running = true;
     runner = Thread.ofPlatform().name("runnel-cdc").start(() -> runUntilClosed(publisher));
   }

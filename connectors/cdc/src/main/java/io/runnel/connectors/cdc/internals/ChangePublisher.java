@@ -7,6 +7,7 @@ import io.runnel.registry.SchemaRegistryException;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.support.ComponentStatus;
+import io.runnel.support.RecordTracing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +28,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Receives Debezium's batches of changes, publishes each as an Avro record (key: the primary key),
  * and only once Kafka acknowledged the whole batch marks it processed, so Debezium stores the
  * position and lets PostgreSQL release the WAL. A send that fails stops the engine before anything
- * is acknowledged: at-least-once, the batch is read again after the restart.
+ * is acknowledged: at-least-once, the batch is read again after the restart. Each change starts a
+ * trace of its own.
  */
 final class ChangePublisher
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -40,6 +42,7 @@ final class ChangePublisher
   private final ChangeShaper shaper;
   private final String heartbeatTopicPrefix;
   private final ComponentStatus<CdcConnector.State> status;
+  private final RecordTracing tracing;
 
   ChangePublisher(
       KafkaProducer<byte[], byte[]> producer,
@@ -47,7 +50,8 @@ final class ChangePublisher
       ChangeShaper shaper,
       ConnectToAvro avro,
       String heartbeatTopicPrefix,
-      ComponentStatus<CdcConnector.State> status) {
+      ComponentStatus<CdcConnector.State> status,
+      RecordTracing tracing) {
     this.producer = producer;
     this.registry = registry;
     this.keys = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, true);
@@ -56,6 +60,7 @@ final class ChangePublisher
     this.shaper = shaper;
     this.heartbeatTopicPrefix = heartbeatTopicPrefix;
     this.status = status;
+    this.tracing = tracing;
   }
 
   @Override
@@ -69,7 +74,9 @@ final class ChangePublisher
       SourceRecord change = event.record();
       // Heartbeats only move the stored position forward; they are not events.
       if (!change.topic().startsWith(heartbeatTopicPrefix)) {
-        sends.add(producer.send(toKafka(change)));
+        ProducerRecord<byte[], byte[]> record = toKafka(change);
+        tracing.startEvent(record.topic(), record.headers());
+        sends.add(producer.send(record));
         changes++;
       }
     }

@@ -9,6 +9,7 @@ import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -70,6 +71,7 @@ final class ScheduleFirer
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final InstanceSettings instance;
+  private final RecordTracing tracing;
   private final ComponentStatus<Role> status =
       new ComponentStatus<>(
           "scheduler",
@@ -94,12 +96,14 @@ final class ScheduleFirer
       SchedulerSettings settings,
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
-      InstanceSettings instance) {
+      InstanceSettings instance,
+      RecordTracing tracing) {
     this.scheduleSettings = scheduleSettings;
     this.settings = settings;
     this.kafka = kafka;
     this.registry = registry;
     this.instance = instance;
+    this.tracing = tracing;
   }
 
   @Override
@@ -235,7 +239,8 @@ final class ScheduleFirer
             registry.isAutoRegisterSchemas(),
             settings.getGroup(),
             settings.getStateTopic(),
-            instance.getInstanceId());
+            instance.getInstanceId(),
+            tracing);
     settled.clear();
     consumer.seekToBeginning(List.of(statePartition));
     // Read_committed: the end is the last stable offset, after any transaction just aborted.

@@ -5,6 +5,7 @@ import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.schedule.ScheduleTick;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The firing instance's transactional producer. Its transactional id is the same on every instance,
  * so creating it fences the previous firing instance and aborts whatever tick that one had not
  * committed; each publish commits the ticks together with the new state of their schedules, so a
- * tick is in its topic exactly when the state says it was published.
+ * tick is in its topic exactly when the state says it was published. Each tick starts a trace.
  */
 final class TickPublisher implements AutoCloseable {
 
@@ -31,6 +32,7 @@ final class TickPublisher implements AutoCloseable {
   private final AvroSerializer serializer;
   private final String stateTopic;
   private final byte[] instanceId;
+  private final RecordTracing tracing;
 
   /**
    * Creates the producer and fences the previous one; blocks until Kafka answered.
@@ -44,7 +46,8 @@ final class TickPublisher implements AutoCloseable {
       boolean autoRegister,
       String transactionalId,
       String stateTopic,
-      String instanceId) {
+      String instanceId,
+      RecordTracing tracing) {
     Map<String, Object> config = kafka.durableProducerConfig("runnel-scheduler-" + instanceId);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     this.producer =
@@ -59,6 +62,7 @@ final class TickPublisher implements AutoCloseable {
         new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, autoRegister, false);
     this.stateTopic = stateTopic;
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
+    this.tracing = tracing;
   }
 
   /**
@@ -82,6 +86,7 @@ final class TickPublisher implements AutoCloseable {
                 new ProducerRecord<>(
                     schedule.topic(), key, serializer.serialize(schedule.topic(), value));
             record.headers().add(new RecordHeader(INSTANCE_HEADER, instanceId));
+            tracing.startEvent(schedule.topic(), record.headers());
             records.add(record);
           }
           records.add(new ProducerRecord<>(stateTopic, key, ScheduleState.encode(plan)));

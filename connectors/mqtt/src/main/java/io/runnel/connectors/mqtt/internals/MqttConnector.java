@@ -15,6 +15,7 @@ import io.runnel.support.ComponentHealthIndicator;
 import io.runnel.support.ComponentStatus;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -65,6 +66,7 @@ final class MqttConnector
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
   private final InstanceSettings instance;
+  private final RecordTracing tracing;
 
   /** What the connector is doing, in {@code /health} as the {@code mqtt} entry's {@code state}. */
   enum State {
@@ -112,13 +114,15 @@ final class MqttConnector
       List<MqttOutboundSettings> outboundSettings,
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
-      InstanceSettings instance) {
+      InstanceSettings instance,
+      RecordTracing tracing) {
     this.settings = settings;
     this.routeSettings = routeSettings;
     this.outboundSettings = outboundSettings;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
     this.instance = instance;
+    this.tracing = tracing;
   }
 
   @Override
@@ -162,7 +166,8 @@ final class MqttConnector
                 registrySettings.isAutoRegisterSchemas(),
                 false),
             settings.getMaxPayloadSize(),
-            settings.getDeadLetterTopic());
+            settings.getDeadLetterTopic(),
+            tracing);
     ingest =
         Executors.newSingleThreadExecutor(Thread.ofPlatform().name("runnel-mqtt-ingest").factory());
     resumer =
