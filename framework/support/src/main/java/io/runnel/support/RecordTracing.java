@@ -127,20 +127,24 @@ public final class RecordTracing {
 
   /**
    * Starts the {@code process} span of a function handling {@code record}: a child of the span the
-   * record carries, or the first of a new trace. The caller makes it current while the handler runs
-   * and ends it once the record is done with.
+   * record carries, or the first of a new trace. Returns the record's context (its baggage kept)
+   * with that span, which the caller makes current while the handler runs and ends ({@code
+   * Span.fromContext(context).end()}) once the record is done with.
    */
-  public Span startProcessing(String group, ConsumerRecord<byte[], byte[]> record) {
-    return tracer
-        .spanBuilder("process " + record.topic())
-        .setParent(extract(record.headers()))
-        .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute(SYSTEM, "kafka")
-        .setAttribute(OPERATION, "process")
-        .setAttribute(DESTINATION, record.topic())
-        .setAttribute(PARTITION, String.valueOf(record.partition()))
-        .setAttribute(OFFSET, record.offset())
-        .setAttribute(GROUP, group)
-        .startSpan();
+  public Context startProcessing(String group, ConsumerRecord<byte[], byte[]> record) {
+    Context parent = extract(record.headers());
+    Span span =
+        tracer
+            .spanBuilder("process " + record.topic())
+            .setParent(parent)
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute(SYSTEM, "kafka")
+            .setAttribute(OPERATION, "process")
+            .setAttribute(DESTINATION, record.topic())
+            .setAttribute(PARTITION, String.valueOf(record.partition()))
+            .setAttribute(OFFSET, record.offset())
+            .setAttribute(GROUP, group)
+            .startSpan();
+    return parent.with(span);
   }
 }

@@ -1,6 +1,8 @@
 package io.runnel.runtime.internals;
 
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.MDC;
@@ -21,7 +23,8 @@ final class RecordLogContext implements AutoCloseable {
   private RecordLogContext() {}
 
   static RecordLogContext open(
-      String function, ConsumerRecord<byte[], byte[]> record, SpanContext trace) {
+      String function, ConsumerRecord<byte[], byte[]> record, Context context) {
+    SpanContext trace = Span.fromContext(context).getSpanContext();
     MDC.put(FUNCTION, function);
     MDC.put(RECORD, record.topic() + "-" + record.partition() + "@" + record.offset());
     if (record.key() != null) {

@@ -110,14 +110,12 @@ final class RecordProcessor {
   }
 
   private void process(RecordWork work) {
-    Span span = tracing.startProcessing(function.group(), work.record());
-    Context trace = Context.root().with(span);
+    Context trace = tracing.startProcessing(function.group(), work.record());
     try (Scope current = trace.makeCurrent();
-        RecordLogContext log =
-            RecordLogContext.open(function.name(), work.record(), span.getSpanContext())) {
+        RecordLogContext log = RecordLogContext.open(function.name(), work.record(), trace)) {
       processTraced(work, trace);
     } finally {
-      span.end();
+      Span.fromContext(trace).end();
     }
   }
 
@@ -157,31 +155,31 @@ final class RecordProcessor {
    * letter carries its own span's context.
    */
   private void processBatch(List<RecordWork> batch) {
-    List<Span> spans = new ArrayList<>(batch.size());
+    List<Context> traces = new ArrayList<>(batch.size());
     for (RecordWork work : batch) {
-      spans.add(tracing.startProcessing(function.group(), work.record()));
+      traces.add(tracing.startProcessing(function.group(), work.record()));
     }
-    Span first = spans.get(0);
-    try (Scope current = Context.root().with(first).makeCurrent();
+    Context first = traces.get(0);
+    try (Scope current = first.makeCurrent();
         RecordLogContext log =
-            RecordLogContext.open(function.name(), batch.get(0).record(), first.getSpanContext())) {
-      processBatchTraced(batch, spans);
+            RecordLogContext.open(function.name(), batch.get(0).record(), first)) {
+      processBatchTraced(batch, traces);
     } finally {
-      spans.forEach(Span::end);
+      traces.forEach(trace -> Span.fromContext(trace).end());
     }
   }
 
-  private void processBatchTraced(List<RecordWork> batch, List<Span> spans) {
+  private void processBatchTraced(List<RecordWork> batch, List<Context> traces) {
     List<Object> events = new ArrayList<>(batch.size());
     List<RecordWork> decoded = new ArrayList<>(batch.size());
-    List<Context> traces = new ArrayList<>(batch.size());
+    List<Context> decodedTraces = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       RecordWork work = batch.get(i);
-      Context trace = Context.root().with(spans.get(i));
+      Context trace = traces.get(i);
       try {
         events.add(decoder.decode(work.record()));
         decoded.add(work);
-        traces.add(trace);
+        decodedTraces.add(trace);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return; // shutting down: the batch is left unfinished and handled again after a restart
@@ -192,7 +190,7 @@ final class RecordProcessor {
     }
     if (!decoded.isEmpty()) {
       List<Object> argument = List.copyOf(events);
-      finish(decoded, traces, invoke(() -> function.method().invoke(bean, argument)));
+      finish(decoded, decodedTraces, invoke(() -> function.method().invoke(bean, argument)));
     }
   }
 
