@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
  * <ul>
  *   <li>{@code void handle(T event)}
  *   <li>{@code R handle(T event)}: a non-null result is published to {@link #outputTopic()} with
- *       the input record's key
+ *       the input record's key; an {@link Output} publishes its value with the headers it carries
  *   <li>{@code void handle(T event, EventContext context)} and {@code R handle(T event,
  *       EventContext context)}: the record's coordinates and an {@link Emitter} for publishing to
  *       any topic

@@ -135,5 +135,14 @@ class ExecutionEngineTest {
     assertThat(dead.header("runnel.error.original.topic")).isEqualTo("eng.retry");
     assertThat(dead.header("runnel.error.exception.message")).isEqualTo("always failed call 3");
     assertThat(function.calls.get("always")).hasValue(3);
+    // Its trace runs on through the retry topic to the dead letter, in a span per step.
+    String retried =
+        kit.awaitRecords("eng.retry.retry.1", 1, r -> "always".equals(r.key()))
+            .get(0)
+            .header("traceparent");
+    assertThat(retried).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(dead.header("traceparent"))
+        .startsWith(retried.substring(0, "00-".length() + 32 + 1))
+        .isNotEqualTo(retried);
   }
 }

@@ -122,6 +122,8 @@ class MqttConnectorTest {
         .formatted(device, temperature);
   }
 
+  private static final String CALLER_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
   @Test
   @Order(1)
   void wildcardRoutesSetTopicKeyValueAndHeaders(RunnelTestKit kit) throws Exception {
@@ -140,6 +142,7 @@ class MqttConnectorTest {
           .payload(reading("d-7", 21.5).getBytes(StandardCharsets.UTF_8))
           .userProperties()
           .add("site", "roof")
+          .add("traceparent", "00-" + CALLER_TRACE_ID + "-00f067aa0ba902b7-01")
           .applyUserProperties()
           .send()
           .join();
@@ -164,6 +167,10 @@ class MqttConnectorTest {
       assertThat(telemetry.header("runnel.mqtt.qos")).isEqualTo("1");
       assertThat(telemetry.header("runnel.mqtt.retain")).isEqualTo("false");
       assertThat(telemetry.header("runnel.mqtt.user.site")).isEqualTo("roof");
+      // The device's trace continues, in a span of the connector's own.
+      assertThat(telemetry.header("traceparent"))
+          .startsWith("00-" + CALLER_TRACE_ID + "-")
+          .doesNotContain("00f067aa0ba902b7");
 
       ReceivedRecord raw = kit.awaitRecords("mq.raw", 1, r -> true, WAIT).get(0);
       GenericRecord envelope = (GenericRecord) raw.value();
@@ -173,6 +180,10 @@ class MqttConnectorTest {
       assertThat(((ByteBuffer) envelope.get("payload")).array())
           .containsExactly(0, 1, 2, (byte) 255);
       assertThat(envelope.get("contentType")).hasToString("application/octet-stream");
+      // Without a traceparent property the message starts a trace of its own.
+      assertThat(raw.header("traceparent"))
+          .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+          .doesNotContain(CALLER_TRACE_ID);
     }
   }
 

@@ -1,8 +1,10 @@
 package io.runnel.runtime.internals;
 
+import io.opentelemetry.context.Context;
 import io.runnel.function.RunnelHeaders;
 import io.runnel.runtime.DeadLetterHeaderStyle;
 import io.runnel.support.FunctionDescriptor;
+import io.runnel.support.RecordTracing;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -16,7 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Sends a record that could not be handled to its dead-letter topic: the original key, value bytes
  * and headers, plus headers saying why, where it came from and when it failed, named in the
- * configured {@link DeadLetterHeaderStyle}.
+ * configured {@link DeadLetterHeaderStyle}. Its trace context is that of the failed record's span.
  */
 final class DeadLetterPublisher {
 
@@ -30,15 +32,22 @@ final class DeadLetterPublisher {
 
   private final OutputProducer producer;
   private final DeadLetterHeaderStyle style;
+  private final RecordTracing tracing;
 
-  DeadLetterPublisher(OutputProducer producer, DeadLetterHeaderStyle style) {
+  DeadLetterPublisher(OutputProducer producer, DeadLetterHeaderStyle style, RecordTracing tracing) {
     this.producer = producer;
     this.style = style;
+    this.tracing = tracing;
   }
 
   /** Sends the dead letter; {@code work} finishes only once Kafka acknowledged it. */
   void publish(
-      FunctionDescriptor function, RecordWork work, Stage stage, Throwable failure, int attempts) {
+      FunctionDescriptor function,
+      RecordWork work,
+      Context trace,
+      Stage stage,
+      Throwable failure,
+      int attempts) {
     ConsumerRecord<byte[], byte[]> record = work.record();
     Headers headers = new RecordHeaders(record.headers().toArray());
     switch (style) {
@@ -47,6 +56,7 @@ final class DeadLetterPublisher {
       case SMALLRYE -> smallRyeHeaders(headers, record, failure);
       case CONNECT -> connectHeaders(headers, function, record, stage, failure);
     }
+    tracing.inject(trace, headers);
     producer.send(
         new ProducerRecord<>(
             function.deadLetterTopicFor(RetryTopics.originalTopic(record)),

@@ -20,6 +20,7 @@ import io.runnel.support.FunctionDescriptors;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -64,6 +65,7 @@ final class FunctionRuntime
   private final UsageSettings usageSettings;
   private final BeanContext beans;
   private final MeterRegistry meters;
+  private final RecordTracing tracing;
   // Read by /health while start-up or shutdown changes it.
   private final List<RunningFunction> running = new CopyOnWriteArrayList<>();
   private HandOverProducer producer;
@@ -81,7 +83,8 @@ final class FunctionRuntime
       InstanceSettings instance,
       UsageSettings usageSettings,
       BeanContext beans,
-      @Nullable MeterRegistry meters) {
+      @Nullable MeterRegistry meters,
+      RecordTracing tracing) {
     this.functions = functions;
     this.kafka = kafka;
     this.registry = registry;
@@ -92,6 +95,7 @@ final class FunctionRuntime
     this.usageSettings = usageSettings;
     this.beans = beans;
     this.meters = meters;
+    this.tracing = tracing;
   }
 
   @Override
@@ -251,12 +255,13 @@ final class FunctionRuntime
             client, function, registry.getUnreachableWait(), dispatcher::sleepWithoutPermit),
         beans.getBean(function.bean()),
         output,
-        new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle()),
+        new DeadLetterPublisher(output, runtime.getDeadLetterHeaderStyle(), tracing),
         retryTopics,
         watchdog,
         dispatcher,
         metrics,
-        usageMeter);
+        usageMeter,
+        tracing);
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {

@@ -1,19 +1,25 @@
 package io.runnel.runtime.internals;
 
+import io.opentelemetry.context.Context;
 import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
+import io.runnel.function.Output;
 import io.runnel.function.RunnelHeaders;
+import io.runnel.support.RecordTracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The {@link EventContext} of one record; what it emits is counted against the record's {@link
- * RecordWork}, so the record's offset is committed only once Kafka acknowledged it.
+ * RecordWork}, so the record's offset is committed only once Kafka acknowledged it. Every output
+ * carries the headers of its {@link Output}, if it is one, and the trace context of the record's
+ * span, written here rather than taken from the sending thread: the user may emit from any thread,
+ * and the shared producer sends from its own.
  */
 final class RecordEventContext implements EventContext, Emitter {
 
@@ -22,30 +28,46 @@ final class RecordEventContext implements EventContext, Emitter {
   private final ConsumerRecord<byte[], byte[]> record;
   private final OutputProducer producer;
   private final UsageMeter usage;
+  private final RecordTracing tracing;
+  private final Context trace;
 
   RecordEventContext(
-      String functionName, RecordWork work, OutputProducer producer, UsageMeter usage) {
+      String functionName,
+      RecordWork work,
+      OutputProducer producer,
+      UsageMeter usage,
+      RecordTracing tracing,
+      Context trace) {
     this.functionName = functionName;
     this.work = work;
     this.record = work.record();
     this.producer = producer;
     this.usage = usage;
+    this.tracing = tracing;
+    this.trace = trace;
   }
 
   @Override
   public void emit(String topic, String key, Object value) {
-    usage.emitted(
-        producer.sendEvent(
-            topic,
-            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-            value,
-            List.of(),
-            work));
+    send(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, List.of());
   }
 
   @Override
   public void emit(String topic, Object value) {
-    usage.emitted(producer.sendEvent(topic, record.key(), value, List.of(), work));
+    send(topic, record.key(), value, List.of());
+  }
+
+  /** Sends {@code value} (unwrapped from an {@link Output}) with its headers and the trace. */
+  private void send(String topic, byte[] key, Object value, List<Header> runnelHeaders) {
+    Headers headers = new RecordHeaders();
+    Object event = value;
+    if (value instanceof Output output) {
+      output.headers().forEach(headers::add);
+      event = output.value();
+    }
+    runnelHeaders.forEach(headers::add);
+    tracing.inject(trace, headers);
+    usage.emitted(producer.sendEvent(topic, key, event, headers, work));
   }
 
   /**
@@ -58,17 +80,11 @@ final class RecordEventContext implements EventContext, Emitter {
       return;
     }
     Header correlationId = record.headers().lastHeader(RunnelHeaders.CORRELATION_ID);
-    List<Header> headers =
-        correlationId == null
-            ? List.of()
-            : List.of(new RecordHeader(RunnelHeaders.CORRELATION_ID, correlationId.value()));
-    usage.emitted(
-        producer.sendEvent(
-            new String(replyTopic.value(), StandardCharsets.UTF_8),
-            record.key(),
-            result,
-            headers,
-            work));
+    send(
+        new String(replyTopic.value(), StandardCharsets.UTF_8),
+        record.key(),
+        result,
+        correlationId == null ? List.of() : List.of(correlationId));
   }
 
   @Override

@@ -1,8 +1,13 @@
 package io.runnel.runtime.internals;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.FunctionShape;
+import io.runnel.support.RecordTracing;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * What happens to a record once taken: on its own virtual thread (in key order) it is decoded, the
  * handler invoked with retries and a timeout, the result emitted; a record that cannot be decoded
  * or keeps failing is dead-lettered instead. Either way the partition moves on.
+ *
+ * <p>Each record is handled in its own {@code process} span, a child of the trace context it
+ * carries, current on the handler's thread together with the record's {@link RecordLogContext}; its
+ * outputs, retry record and dead letter carry that span's context, written into each record here
+ * because the producer sends from another thread.
  */
 final class RecordProcessor {
 
@@ -30,6 +40,7 @@ final class RecordProcessor {
   private final KeyOrderedDispatcher dispatcher;
   private final FunctionMetrics metrics;
   private final UsageMeter usage;
+  private final RecordTracing tracing;
 
   RecordProcessor(
       FunctionDescriptor function,
@@ -41,7 +52,8 @@ final class RecordProcessor {
       InvocationWatchdog watchdog,
       KeyOrderedDispatcher dispatcher,
       FunctionMetrics metrics,
-      UsageMeter usage) {
+      UsageMeter usage,
+      RecordTracing tracing) {
     this.function = function;
     this.decoder = decoder;
     this.bean = bean;
@@ -54,6 +66,7 @@ final class RecordProcessor {
     this.dispatcher = dispatcher;
     this.metrics = metrics;
     this.usage = usage;
+    this.tracing = tracing;
   }
 
   /**
@@ -105,6 +118,16 @@ final class RecordProcessor {
   }
 
   private void process(RecordWork work) {
+    Context trace = tracing.startProcessing(function.group(), work.record());
+    try (Scope current = trace.makeCurrent();
+        RecordLogContext log = RecordLogContext.open(function.name(), work.record(), trace)) {
+      processTraced(work, trace);
+    } finally {
+      Span.fromContext(trace).end();
+    }
+  }
+
+  private void processTraced(RecordWork work, Context trace) {
     Object event;
     try {
       event = decoder.decode(work.record());
@@ -112,7 +135,7 @@ final class RecordProcessor {
       Thread.currentThread().interrupt();
       return; // shutting down: left unfinished, handled again after a restart
     } catch (RuntimeException e) {
-      deadLetter(work, Stage.DECODE, e, 0);
+      deadLetter(work, trace, Stage.DECODE, e, 0);
       work.handled();
       return;
     }
@@ -120,7 +143,7 @@ final class RecordProcessor {
         invoke(
             () -> {
               RecordEventContext context =
-                  new RecordEventContext(function.name(), work, producer, usage);
+                  new RecordEventContext(function.name(), work, producer, usage, tracing, trace);
               Object result =
                   function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
                       ? function.method().invoke(bean, event, context)
@@ -132,44 +155,71 @@ final class RecordProcessor {
                 context.replyIfRequested(result);
               }
             });
-    finish(List.of(work), outcome);
+    finish(List.of(work), List.of(trace), outcome);
   }
 
+  /**
+   * A batch runs with its first record's span and log context current; each record's retry or dead
+   * letter carries its own span's context.
+   */
   private void processBatch(List<RecordWork> batch) {
+    List<Context> traces = new ArrayList<>(batch.size());
+    for (RecordWork work : batch) {
+      traces.add(tracing.startProcessing(function.group(), work.record()));
+    }
+    Context first = traces.get(0);
+    try (Scope current = first.makeCurrent();
+        RecordLogContext log =
+            RecordLogContext.open(function.name(), batch.get(0).record(), first)) {
+      processBatchTraced(batch, traces);
+    } finally {
+      traces.forEach(trace -> Span.fromContext(trace).end());
+    }
+  }
+
+  private void processBatchTraced(List<RecordWork> batch, List<Context> traces) {
     List<Object> events = new ArrayList<>(batch.size());
     List<RecordWork> decoded = new ArrayList<>(batch.size());
-    for (RecordWork work : batch) {
+    List<Context> decodedTraces = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      RecordWork work = batch.get(i);
+      Context trace = traces.get(i);
       try {
         events.add(decoder.decode(work.record()));
         decoded.add(work);
+        decodedTraces.add(trace);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return; // shutting down: the batch is left unfinished and handled again after a restart
       } catch (RuntimeException e) {
-        deadLetter(work, Stage.DECODE, e, 0);
+        deadLetter(work, trace, Stage.DECODE, e, 0);
         work.handled();
       }
     }
     if (!decoded.isEmpty()) {
       List<Object> argument = List.copyOf(events);
-      finish(decoded, invoke(() -> function.method().invoke(bean, argument)));
+      finish(decoded, decodedTraces, invoke(() -> function.method().invoke(bean, argument)));
     }
   }
 
   /** Moves a failed record to its next retry topic, or to the dead-letter topic after the last. */
-  private void retryLaterOrDeadLetter(RecordWork work, Invocation.Outcome outcome) {
+  private void retryLaterOrDeadLetter(RecordWork work, Context trace, Invocation.Outcome outcome) {
     ProducerRecord<byte[], byte[]> retry = retryTopics.nextRetry(work.record(), outcome.failure());
     if (retry == null) {
-      deadLetter(work, Stage.INVOKE, outcome.failure(), outcome.attempts());
+      deadLetter(work, trace, Stage.INVOKE, outcome.failure(), outcome.attempts());
     } else {
       metrics.retried(1);
+      Span.fromContext(trace).setStatus(StatusCode.ERROR, outcome.failure().toString());
+      tracing.inject(trace, retry.headers());
       producer.send(retry, work);
     }
   }
 
-  private void deadLetter(RecordWork work, Stage stage, Throwable failure, int attempts) {
+  private void deadLetter(
+      RecordWork work, Context trace, Stage stage, Throwable failure, int attempts) {
     metrics.deadLettered(stage);
-    deadLetters.publish(function, work, stage, failure, attempts);
+    Span.fromContext(trace).setStatus(StatusCode.ERROR, failure.toString());
+    deadLetters.publish(function, work, trace, stage, failure, attempts);
   }
 
   /**
@@ -205,7 +255,8 @@ final class RecordProcessor {
     return outcome;
   }
 
-  private void finish(List<RecordWork> works, Invocation.Outcome outcome) {
+  /** {@code traces}: the trace context of each of {@code works}, in the same order. */
+  private void finish(List<RecordWork> works, List<Context> traces, Invocation.Outcome outcome) {
     if (outcome.abandoned()) {
       return; // shutting down: left unfinished, so never committed, and handled again after a
       // restart
@@ -221,8 +272,8 @@ final class RecordProcessor {
           works.size(),
           outcome.attempts(),
           outcome.failure().toString());
-      for (RecordWork work : works) {
-        retryLaterOrDeadLetter(work, outcome);
+      for (int i = 0; i < works.size(); i++) {
+        retryLaterOrDeadLetter(works.get(i), traces.get(i), outcome);
       }
     }
     works.forEach(RecordWork::handled);

@@ -17,6 +17,7 @@ import io.runnel.support.ComponentStatus;
 import io.runnel.support.CounterFamily;
 import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -64,6 +65,7 @@ public final class CdcConnector
   private final CdcSettings settings;
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
+  private final RecordTracing tracing;
   private final ComponentStatus<State> status =
       new ComponentStatus<>(
           "cdc", "state", State.STARTING, Set.of(State.STREAMING), List.of(CHANGES_PUBLISHED));
@@ -83,6 +85,8 @@ public final class CdcConnector
     this.kafka = kafka;
     this.registrySettings = registrySettings;
     this.meters = meters;
+      RecordTracing tracing) {
+    this.tracing = tracing;
   }
 
   @Override
@@ -113,7 +117,8 @@ public final class CdcConnector
                 meters,
                 "runnel.cdc.changes",
                 "Row changes published to Kafka, by table (schema.table)",
-                "table"));
+                "table"),
+                tracing);
     running = true;
     runner = Thread.ofPlatform().name("runnel-cdc").start(() -> runUntilClosed(publisher));
   }

@@ -30,7 +30,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Receives Debezium's batches of changes, publishes each as an Avro record (key: the primary key),
  * and only once Kafka acknowledged the whole batch marks it processed, so Debezium stores the
  * position and lets PostgreSQL release the WAL. A send that fails stops the engine before anything
- * is acknowledged: at-least-once, the batch is read again after the restart.
+ * is acknowledged: at-least-once, the batch is read again after the restart. Each change starts a
+ * trace of its own.
  */
 final class ChangePublisher
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -45,6 +46,7 @@ final class ChangePublisher
   private final String topicPrefix;
   private final ComponentStatus<CdcConnector.State> status;
   private final CounterFamily changesByTable;
+  private final RecordTracing tracing;
 
   ChangePublisher(
       KafkaProducer<byte[], byte[]> producer,
@@ -54,7 +56,8 @@ final class ChangePublisher
       String heartbeatTopicPrefix,
       String topicPrefix,
       ComponentStatus<CdcConnector.State> status,
-      CounterFamily changesByTable) {
+      CounterFamily changesByTable,
+      RecordTracing tracing) {
     this.producer = producer;
     this.registry = registry;
     this.keys = new AvroSerializer(registry, SubjectNameStrategy.TOPIC_NAME, true, true);
@@ -65,6 +68,7 @@ final class ChangePublisher
     this.topicPrefix = topicPrefix;
     this.status = status;
     this.changesByTable = changesByTable;
+    this.tracing = tracing;
   }
 
   @Override
@@ -79,7 +83,9 @@ final class ChangePublisher
       SourceRecord change = event.record();
       // Heartbeats only move the stored position forward; they are not events.
       if (!change.topic().startsWith(heartbeatTopicPrefix)) {
-        sends.add(producer.send(toKafka(change)));
+        ProducerRecord<byte[], byte[]> record = toKafka(change);
+        tracing.startEvent(record.topic(), record.headers());
+        sends.add(producer.send(record));
         changes++;
         if (change.value() != null) { // not the tombstone that follows a delete
           rowChangesByTable.merge(table(change.topic()), 1, Integer::sum);

@@ -12,6 +12,7 @@ import io.runnel.support.ComponentStatus;
 import io.runnel.support.CounterFamily;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -73,6 +74,7 @@ final class ScheduleFirer
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registry;
   private final InstanceSettings instance;
+  private final RecordTracing tracing;
   private final ComponentStatus<Role> status =
       new ComponentStatus<>(
           "scheduler",
@@ -100,7 +102,8 @@ final class ScheduleFirer
       KafkaSettings kafka,
       SchemaRegistrySettings registry,
       InstanceSettings instance,
-      @Nullable MeterRegistry meters) {
+      @Nullable MeterRegistry meters,
+      RecordTracing tracing) {
     this.scheduleSettings = scheduleSettings;
     this.settings = settings;
     this.kafka = kafka;
@@ -110,6 +113,7 @@ final class ScheduleFirer
     this.ticks =
         CounterFamily.of(
             meters, "runnel.schedule.ticks", "Ticks published to Kafka, by schedule", "schedule");
+    this.tracing = tracing;
   }
 
   @Override
@@ -247,7 +251,8 @@ final class ScheduleFirer
             settings.getStateTopic(),
             instance.getInstanceId(),
             meters,
-            ticks);
+            ticks,
+            tracing);
     settled.clear();
     consumer.seekToBeginning(List.of(statePartition));
     // Read_committed: the end is the last stable offset, after any transaction just aborted.

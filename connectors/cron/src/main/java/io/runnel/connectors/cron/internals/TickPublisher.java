@@ -9,6 +9,7 @@ import io.runnel.schedule.ScheduleTick;
 import io.runnel.support.CounterFamily;
 import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The firing instance's transactional producer. Its transactional id is the same on every instance,
  * so creating it fences the previous firing instance and aborts whatever tick that one had not
  * committed; each publish commits the ticks together with the new state of their schedules, so a
- * tick is in its topic exactly when the state says it was published.
+ * tick is in its topic exactly when the state says it was published. Each tick starts a trace.
  */
 final class TickPublisher implements AutoCloseable {
 
@@ -37,6 +38,7 @@ final class TickPublisher implements AutoCloseable {
   private final byte[] instanceId;
   private final CounterFamily ticks;
   private final KafkaClientMeters producerMeters;
+  private final RecordTracing tracing;
 
   /**
    * Creates the producer and fences the previous one; blocks until Kafka answered.
@@ -52,7 +54,8 @@ final class TickPublisher implements AutoCloseable {
       String stateTopic,
       String instanceId,
       @Nullable MeterRegistry meters,
-      CounterFamily ticks) {
+      CounterFamily ticks,
+      RecordTracing tracing) {
     Map<String, Object> config = kafka.durableProducerConfig("runnel-scheduler-" + instanceId);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     this.producer =
@@ -69,6 +72,7 @@ final class TickPublisher implements AutoCloseable {
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
     this.ticks = ticks;
     this.producerMeters = KafkaClientMeters.bind(meters, producer);
+    this.tracing = tracing;
   }
 
   /**
@@ -92,6 +96,7 @@ final class TickPublisher implements AutoCloseable {
                 new ProducerRecord<>(
                     schedule.topic(), key, serializer.serialize(schedule.topic(), value));
             record.headers().add(new RecordHeader(INSTANCE_HEADER, instanceId));
+            tracing.startEvent(schedule.topic(), record.headers());
             records.add(record);
           }
           records.add(new ProducerRecord<>(stateTopic, key, ScheduleState.encode(plan)));

@@ -7,7 +7,6 @@ import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.support.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -19,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -56,7 +55,7 @@ final class EventPublisher implements AutoCloseable {
   }
 
   /** One event to produce. */
-  record Event(String topic, String key, GenericRecord value, List<Header> headers) {}
+  record Event(String topic, String key, GenericRecord value, Headers headers) {}
 
   /**
    * Starts sending; {@link #await} waits for the acknowledgement. Serializing may call the registry

@@ -19,6 +19,7 @@ import io.runnel.registry.json.JsonToAvro;
 import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -34,7 +35,9 @@ import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The gateway's state and what it does with a request that reached a route: convert the JSON to the
@@ -54,6 +57,7 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
   private final KafkaSettings kafka;
   private final SchemaRegistrySettings registrySettings;
   private final InstanceSettings instance;
+  private final RecordTracing tracing;
   private volatile RouteTable routes;
   private EventPublisher publisher;
   private ReplyListener replies;
@@ -65,13 +69,15 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
       HttpTriggerCatalog triggers,
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
-      InstanceSettings instance) {
+      InstanceSettings instance,
+      RecordTracing tracing) {
     this.settings = settings;
     this.routeSettings = routeSettings;
     this.triggers = triggers;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
     this.instance = instance;
+    this.tracing = tracing;
   }
 
   @Override
@@ -215,7 +221,11 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
         .withHeader("Runnel-Correlation-Id", correlationId);
   }
 
-  private static EventPublisher.Event event(
+  /**
+   * The event for one body: its key, its headers (the route, the principal, {@code extraHeaders}),
+   * and a trace that continues the request's {@code traceparent}, or starts with it.
+   */
+  private EventPublisher.Event event(
       RouteTable.MatchedRoute match,
       HttpHeaders headers,
       JsonNode body,
@@ -224,13 +234,15 @@ final class HttpGateway implements ApplicationEventListener<StartupEvent>, AutoC
     Route route = match.route();
     GenericRecord value = JsonToAvro.convert(route.schema(), body);
     String key = route.key().extract(body, match.pathVariables(), headers);
-    List<Header> recordHeaders = new ArrayList<>(extraHeaders);
+    Headers recordHeaders = new RecordHeaders(extraHeaders.toArray(Header[]::new));
     recordHeaders.add(
         new RecordHeader("runnel.http.route", route.name().getBytes(StandardCharsets.UTF_8)));
     if (principal != null) {
       recordHeaders.add(
           new RecordHeader("runnel.http.principal", principal.getBytes(StandardCharsets.UTF_8)));
     }
+    tracing.startEvent(
+        route.topic(), tracing.extract(headers, RequestTraceHeaders.GETTER), recordHeaders);
     return new EventPublisher.Event(route.topic(), key, value, recordHeaders);
   }
 

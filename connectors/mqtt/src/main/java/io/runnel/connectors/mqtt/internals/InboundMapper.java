@@ -1,12 +1,14 @@
 package io.runnel.connectors.mqtt.internals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.runnel.connectors.mqtt.PayloadFormat;
 import io.runnel.function.RunnelHeaders;
 import io.runnel.mqtt.MqttMessage;
 import io.runnel.registry.json.InvalidEventException;
 import io.runnel.registry.json.JsonToAvro;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.support.RecordTracing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,8 @@ import org.apache.kafka.common.header.Headers;
 /**
  * Turns an MQTT message into the Kafka record of the first route whose filter matches its topic
  * (key from the topic, value in the route's schema, MQTT metadata in headers), or, when the payload
- * does not fit, into a dead letter: the payload as it is, with the reason in headers.
+ * does not fit, into a dead letter: the payload as it is, with the reason in headers. Either record
+ * continues the trace in the message's {@code traceparent} user property (MQTT 5), or starts one.
  */
 final class InboundMapper {
 
@@ -29,20 +32,43 @@ final class InboundMapper {
   static final String RETAIN_HEADER = "runnel.mqtt.retain";
   static final String USER_PROPERTY_HEADER_PREFIX = "runnel.mqtt.user.";
 
+  /** Reads user properties as a text carrier; of repeated names, the last one counts. */
+  private static final TextMapGetter<List<Map.Entry<String, String>>> USER_PROPERTIES =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(List<Map.Entry<String, String>> properties) {
+          return properties.stream().map(Map.Entry::getKey).toList();
+        }
+
+        @Override
+        public String get(List<Map.Entry<String, String>> properties, String name) {
+          String value = null;
+          for (Map.Entry<String, String> property : properties) {
+            if (property.getKey().equals(name)) {
+              value = property.getValue();
+            }
+          }
+          return value;
+        }
+      };
+
   private final List<MqttRoute> routes;
   private final AvroSerializer serializer;
   private final int maxPayloadSize;
   private final String deadLetterTopic;
+  private final RecordTracing tracing;
 
   InboundMapper(
       List<MqttRoute> routes,
       AvroSerializer serializer,
       int maxPayloadSize,
-      String deadLetterTopic) {
+      String deadLetterTopic,
+      RecordTracing tracing) {
     this.routes = routes;
     this.serializer = serializer;
     this.maxPayloadSize = maxPayloadSize;
     this.deadLetterTopic = deadLetterTopic;
+    this.tracing = tracing;
   }
 
   /** The route's name, or {@code unmatched}, as the connector's metrics tag a message. */
@@ -79,7 +105,7 @@ final class InboundMapper {
               route.topic(),
               route.key(message.topic()).getBytes(StandardCharsets.UTF_8),
               serializer.serialize(route.topic(), value));
-      mqttHeaders(record.headers(), message);
+      mqttHeaders(record, message);
       return new Mapped(record, route.name());
     } catch (InvalidPayloadException e) {
       return new Mapped(deadLetter(message, route, e), route == null ? UNMATCHED : route.name());
@@ -139,7 +165,7 @@ final class InboundMapper {
         new ProducerRecord<>(
             deadLetterTopic, key.getBytes(StandardCharsets.UTF_8), message.payload());
     Headers headers = record.headers();
-    mqttHeaders(headers, message);
+    mqttHeaders(record, message);
     put(headers, RunnelHeaders.ERROR_EXCEPTION_CLASS, InvalidPayloadException.class.getName());
     put(headers, RunnelHeaders.ERROR_EXCEPTION_MESSAGE, reason.getMessage());
     put(headers, RunnelHeaders.ERROR_STAGE, "decode");
@@ -154,13 +180,16 @@ final class InboundMapper {
     return record;
   }
 
-  private static void mqttHeaders(Headers headers, InboundMessage message) {
+  private void mqttHeaders(ProducerRecord<byte[], byte[]> record, InboundMessage message) {
+    Headers headers = record.headers();
     put(headers, TOPIC_HEADER, message.topic());
     put(headers, QOS_HEADER, String.valueOf(message.qos()));
     put(headers, RETAIN_HEADER, String.valueOf(message.retain()));
     for (Map.Entry<String, String> property : message.userProperties()) {
       put(headers, USER_PROPERTY_HEADER_PREFIX + property.getKey(), property.getValue());
     }
+    tracing.startEvent(
+        record.topic(), tracing.extract(message.userProperties(), USER_PROPERTIES), headers);
   }
 
   static void put(Headers headers, String name, String value) {

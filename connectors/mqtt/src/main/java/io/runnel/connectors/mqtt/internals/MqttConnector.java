@@ -19,6 +19,7 @@ import io.runnel.support.CounterFamily;
 import io.runnel.support.InstanceSettings;
 import io.runnel.support.KafkaClientMeters;
 import io.runnel.support.KafkaSettings;
+import io.runnel.support.RecordTracing;
 import io.runnel.support.SchemaRegistrySettings;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -72,6 +73,7 @@ final class MqttConnector
   private final MeterRegistry meters;
   private final CounterFamily messages;
   private KafkaClientMeters producerMeters;
+  private final RecordTracing tracing;
 
   /** What the connector is doing, in {@code /health} as the {@code mqtt} entry's {@code state}. */
   enum State {
@@ -123,7 +125,8 @@ final class MqttConnector
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
       InstanceSettings instance,
-      @Nullable MeterRegistry meters) {
+      @Nullable MeterRegistry meters,
+      RecordTracing tracing) {
     this.settings = settings;
     this.routeSettings = routeSettings;
     this.outboundSettings = outboundSettings;
@@ -138,6 +141,7 @@ final class MqttConnector
             "MQTT messages taken, by route and outcome (published, dead_lettered, failed)",
             "route",
             "outcome");
+    this.tracing = tracing;
   }
 
   @Override
@@ -182,7 +186,8 @@ final class MqttConnector
                 registrySettings.isAutoRegisterSchemas(),
                 false),
             settings.getMaxPayloadSize(),
-            settings.getDeadLetterTopic());
+            settings.getDeadLetterTopic(),
+            tracing);
     ingest =
         Executors.newSingleThreadExecutor(Thread.ofPlatform().name("runnel-mqtt-ingest").factory());
     resumer =
