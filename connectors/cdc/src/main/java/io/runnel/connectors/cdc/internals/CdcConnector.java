@@ -80,12 +80,12 @@ public final class CdcConnector
       CdcSettings settings,
       KafkaSettings kafka,
       SchemaRegistrySettings registrySettings,
-      @Nullable MeterRegistry meters) {
+      @Nullable MeterRegistry meters,
+      RecordTracing tracing) {
     this.settings = settings;
     this.kafka = kafka;
     this.registrySettings = registrySettings;
     this.meters = meters;
-      RecordTracing tracing) {
     this.tracing = tracing;
   }
 
@@ -118,7 +118,7 @@ public final class CdcConnector
                 "runnel.cdc.changes",
                 "Row changes published to Kafka, by table (schema.table)",
                 "table"),
-                tracing);
+            tracing);
     running = true;
     runner = Thread.ofPlatform().name("runnel-cdc").start(() -> runUntilClosed(publisher));
   }

@@ -8,6 +8,7 @@ import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.support.ComponentStatus;
 import io.runnel.support.CounterFamily;
+import io.runnel.support.RecordTracing;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
