@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The meters of one function (named {@code runnel.function.*}, tagged {@code function}), looked up
@@ -45,6 +46,9 @@ class FunctionMetrics {
 
   /** Records taken and not yet finished, as the consumer loop last counted them. */
   void buffered(int records) {}
+
+  /** Exports the function's concurrency limit, read when scraped. */
+  void concurrencyLimit(IntSupplier limit) {}
 
   private static final class Metered extends FunctionMetrics {
     private final MeterRegistry registry;
@@ -146,6 +150,14 @@ class FunctionMetrics {
     @Override
     void buffered(int records) {
       buffered.set(records);
+    }
+
+    @Override
+    void concurrencyLimit(IntSupplier limit) {
+      Gauge.builder("runnel.function.concurrency.limit", limit::getAsInt)
+          .description("Invocations allowed at once now")
+          .tag("function", function)
+          .register(registry);
     }
   }
 }

@@ -90,12 +90,13 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     for (FunctionDescriptor function : enabled) {
       running.add(start(function, client, serializer));
       LOG.info(
-          "Function {} consuming {} as group {} ({} ordering, up to {} at once)",
+          "Function {} consuming {} as group {} ({} ordering, up to {} at once, {} concurrency)",
           function.name(),
           function.topics(),
           function.group(),
           function.ordering(),
-          function.maxConcurrency());
+          function.maxConcurrency(),
+          function.concurrencyPolicy());
     }
   }
 
@@ -112,11 +113,11 @@ final class FunctionRuntime implements ApplicationEventListener<StartupEvent>, A
     FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
+    ConcurrencyLimiter limiter = ConcurrencyLimiter.of(function);
+    metrics.concurrencyLimit(limiter::limit);
     KeyOrderedDispatcher dispatcher =
         new KeyOrderedDispatcher(
-            function.ordering(),
-            function.maxConcurrency(),
-            "runnel-" + function.name() + "-handler");
+            function.ordering(), limiter, "runnel-" + function.name() + "-handler");
     List<Runnable> closers = new ArrayList<>(List.of(dispatcher::close));
     RecordProcessor processor;
     CommitStrategy commits;
