@@ -28,10 +28,11 @@ import java.util.function.IntSupplier;
  * <p>The limit starts at the maximum, so that a function without a struggling downstream never
  * waits for it to grow. The fastest latency seen is no baseline when the downstream was already
  * queueing (or still warming up) as the function started, nor after it became slower for good:
- * every {@link #PROBE_INTERVAL}, while at least half the limit is in use and latencies are not all
- * below {@link #LATENCY_FLOOR}, the limit drops to the floor until the invocations admitted before
- * have ended, takes the next window's fastest invocation as the baseline, and returns to where it
- * was. A limit that shrinks to the floor relearns its baseline the same way.
+ * after {@link #FIRST_PROBE} and then every {@link #PROBE_INTERVAL}, while at least half the limit
+ * is in use and latencies are not all below {@link #LATENCY_FLOOR}, the limit drops to the floor
+ * until the invocations admitted before have ended, takes the next window's fastest invocation as
+ * the baseline, and returns to where it was. A limit that shrinks to the floor relearns its
+ * baseline the same way.
  */
 final class AdaptiveConcurrencyLimit {
 
@@ -49,6 +50,12 @@ final class AdaptiveConcurrencyLimit {
 
   /** The most one window grows the limit by: from the floor to a thousand in about 25 windows. */
   static final double MAX_INCREASE = 1.2;
+
+  /**
+   * The first probe: soon, as the first invocations' latencies (schema fetches, cold code, new
+   * connections) say little.
+   */
+  static final long FIRST_PROBE = TimeUnit.SECONDS.toNanos(1);
 
   /** How often a limit in use drops to the floor for a moment, to measure an unqueued latency. */
   static final long PROBE_INTERVAL = TimeUnit.SECONDS.toNanos(10);
@@ -74,6 +81,8 @@ final class AdaptiveConcurrencyLimit {
   private long nextProbe;
 
   /**
+   * @param firstProbeNanos when to probe first: {@code nowNanos + }{@link #FIRST_PROBE}, unless a
+   *     test looks at something else
    * @param inFlight how many invocations run now
    * @param onChange told each new (whole) limit
    */
@@ -82,6 +91,7 @@ final class AdaptiveConcurrencyLimit {
       int max,
       double tolerance,
       long nowNanos,
+      long firstProbeNanos,
       IntSupplier inFlight,
       IntConsumer onChange) {
     this.min = min;
@@ -91,7 +101,7 @@ final class AdaptiveConcurrencyLimit {
     this.onChange = onChange;
     this.limit = max;
     this.windowEnd = new AtomicLong(nowNanos + WINDOW);
-    this.nextProbe = nowNanos + PROBE_INTERVAL;
+    this.nextProbe = firstProbeNanos;
   }
 
   /**

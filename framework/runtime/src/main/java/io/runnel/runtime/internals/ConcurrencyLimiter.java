@@ -23,7 +23,13 @@ final class ConcurrencyLimiter {
     this.adaptive =
         adaptive
             ? new AdaptiveConcurrencyLimit(
-                min, limit, latencyTolerance, System.nanoTime(), this::inFlight, this::resize)
+                min,
+                limit,
+                latencyTolerance,
+                System.nanoTime(),
+                System.nanoTime() + AdaptiveConcurrencyLimit.FIRST_PROBE,
+                this::inFlight,
+                this::resize)
             : null;
   }
 

@@ -32,8 +32,19 @@ class AdaptiveConcurrencyLimitTest {
   /** Invocations running when a window closes; by default as many as the limit allows. */
   private IntSupplier inFlight;
 
-  private final AdaptiveConcurrencyLimit limit =
-      new AdaptiveConcurrencyLimit(MIN, MAX, 1.5, now, () -> inFlight.getAsInt(), changes::add);
+  /** When the limit probes first: tests of its probes bring it forward. */
+  private long firstProbe = TimeUnit.DAYS.toNanos(1);
+
+  private AdaptiveConcurrencyLimit limit =
+      new AdaptiveConcurrencyLimit(
+          MIN, MAX, 1.5, now, firstProbe, () -> inFlight.getAsInt(), changes::add);
+
+  private void probingFirstAt(long nanos) {
+    firstProbe = nanos;
+    limit =
+        new AdaptiveConcurrencyLimit(
+            MIN, MAX, 1.5, now, firstProbe, () -> inFlight.getAsInt(), changes::add);
+  }
 
   {
     inFlight = () -> limit.limit();
@@ -92,12 +103,13 @@ class AdaptiveConcurrencyLimitTest {
 
   @Test
   void aDownstreamAlreadyQueueingAtTheStartIsFoundOutByTheFirstProbe() {
+    probingFirstAt(AdaptiveConcurrencyLimit.FIRST_PROBE);
     long probeWindows = 0;
     while (!changes.contains(MIN) && probeWindows++ < 200) {
       window(CAPACITY_50);
     }
     assertThat(changes).as("the limit dropped to the floor to probe").contains(MIN);
-    assertThat(now).isGreaterThanOrEqualTo(AdaptiveConcurrencyLimit.PROBE_INTERVAL);
+    assertThat(now).isGreaterThanOrEqualTo(AdaptiveConcurrencyLimit.FIRST_PROBE);
     for (int i = 0; i < 30; i++) {
       window(CAPACITY_50);
     }
@@ -105,15 +117,24 @@ class AdaptiveConcurrencyLimitTest {
   }
 
   @Test
-  void aProbeReturnsToTheLimitItLeft() {
+  void aProbeReturnsToTheLimitItLeftAndComesAgainAfterTheInterval() {
+    probingFirstAt(AdaptiveConcurrencyLimit.FIRST_PROBE);
     IntToLongFunction unqueued = n -> SERVICE;
-    while (now < AdaptiveConcurrencyLimit.PROBE_INTERVAL) {
+    while (now < AdaptiveConcurrencyLimit.FIRST_PROBE) {
       window(unqueued);
     }
     window(unqueued);
     window(unqueued);
     window(unqueued);
     assertThat(changes).containsExactly(MIN, MAX);
+    while (now < AdaptiveConcurrencyLimit.FIRST_PROBE + AdaptiveConcurrencyLimit.PROBE_INTERVAL) {
+      window(unqueued);
+    }
+    assertThat(changes).containsExactly(MIN, MAX);
+    while (changes.size() < 4 && now < 2 * AdaptiveConcurrencyLimit.PROBE_INTERVAL) {
+      window(unqueued);
+    }
+    assertThat(changes).containsExactly(MIN, MAX, MIN, MAX);
   }
 
   @Test
