@@ -55,7 +55,7 @@ final class AdaptiveConcurrencyLimit {
    * The first probe: soon, as the first invocations' latencies (schema fetches, cold code, new
    * connections) say little.
    */
-  static final long FIRST_PROBE = TimeUnit.SECONDS.toNanos(1);
+  static final long FIRST_PROBE = TimeUnit.MILLISECONDS.toNanos(500);
 
   /** How often a limit in use drops to the floor for a moment, to measure an unqueued latency. */
   static final long PROBE_INTERVAL = TimeUnit.SECONDS.toNanos(10);
@@ -78,11 +78,13 @@ final class AdaptiveConcurrencyLimit {
   private long baseline = Long.MAX_VALUE;
   private boolean settling;
   private double limitBeforeProbe;
+  private final long firstProbeDelay;
   private long nextProbe;
+  private boolean started;
 
   /**
-   * @param firstProbeNanos when to probe first: {@code nowNanos + }{@link #FIRST_PROBE}, unless a
-   *     test looks at something else
+   * @param firstProbeDelayNanos how long after the first window to probe first: {@link
+   *     #FIRST_PROBE}, unless a test looks at something else
    * @param inFlight how many invocations run now
    * @param onChange told each new (whole) limit
    */
@@ -91,7 +93,7 @@ final class AdaptiveConcurrencyLimit {
       int max,
       double tolerance,
       long nowNanos,
-      long firstProbeNanos,
+      long firstProbeDelayNanos,
       IntSupplier inFlight,
       IntConsumer onChange) {
     this.min = min;
@@ -101,7 +103,7 @@ final class AdaptiveConcurrencyLimit {
     this.onChange = onChange;
     this.limit = max;
     this.windowEnd = new AtomicLong(nowNanos + WINDOW);
-    this.nextProbe = firstProbeNanos;
+    this.firstProbeDelay = firstProbeDelayNanos;
   }
 
   /**
@@ -126,6 +128,11 @@ final class AdaptiveConcurrencyLimit {
   }
 
   private synchronized void closeWindow(long fastest, long nowNanos) {
+    if (!started) {
+      // Counted from the first invocations, not from start-up: joining the group takes a while.
+      started = true;
+      nextProbe = nowNanos + firstProbeDelay;
+    }
     int running = inFlight.getAsInt();
     boolean settled = !settling && running <= limit;
     double next = limit;

@@ -27,7 +27,7 @@ final class ConcurrencyLimiter {
                 limit,
                 latencyTolerance,
                 System.nanoTime(),
-                System.nanoTime() + AdaptiveConcurrencyLimit.FIRST_PROBE,
+                AdaptiveConcurrencyLimit.FIRST_PROBE,
                 this::inFlight,
                 this::resize)
             : null;
