@@ -1,8 +1,11 @@
 package io.runnel.benchmarks;
 
+import io.runnel.function.ConcurrencyPolicy;
+import io.runnel.test.CapacityLimitedDownstream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +49,9 @@ public final class EndToEndBenchmark implements Callable<Integer> {
       description = "Events of each workload B (default: ${DEFAULT-VALUE}).")
   int ioEvents = 20_000;
 
+  @Option(names = "--c-events", description = "Events of workload C (default: ${DEFAULT-VALUE}).")
+  int downstreamEvents = 100_000;
+
   @Option(
       names = "--sequential-events",
       description =
@@ -62,8 +69,11 @@ public final class EndToEndBenchmark implements Callable<Integer> {
           "Unreported rounds first, so the JIT has compiled every contender's path; the last one measures the heap (default: ${DEFAULT-VALUE}).")
   int warmupRounds = 2;
 
-  @Option(names = "--workloads", split = ",", description = "A, B10k, B100 (default: all).")
-  List<String> workloads = List.of("A", "B10k", "B100");
+  @Option(
+      names = "--workloads",
+      split = ",",
+      description = "A, B10k, B100, C (default: ${DEFAULT-VALUE}).")
+  List<String> workloads = List.of("A", "B10k", "B100", "C");
 
   @Option(
       names = "--contenders",
@@ -72,12 +82,16 @@ public final class EndToEndBenchmark implements Callable<Integer> {
           "Only the contenders whose names contain one of these words, case ignored (default: all).")
   List<String> contenderFilter = List.of();
 
-  /** One measured run; the heap it added is known only for a run that sampled it. */
+  /**
+   * One measured run; the heap it added is known only for a run that sampled it, the handler's p99
+   * latency only for a workload that measures it (NaN otherwise).
+   */
   record Run(
       double eventsPerSecond,
       double cpuMicrosPerEvent,
       long orderViolations,
-      OptionalLong heapAddedMiB) {}
+      OptionalLong heapAddedMiB,
+      double p99Millis) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new EndToEndBenchmark()).execute(args));
@@ -95,22 +109,38 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                   new Workload("B 5 ms I/O, 10,000 keys", "bench.b10k", 1, ioEvents, 10_000, 5);
               case "B100" ->
                   new Workload("B 5 ms I/O, 100 keys", "bench.b100", 1, ioEvents, 100, 5);
+              case "C" ->
+                  new Workload(
+                      "C downstream of capacity 50 (5 ms a call)",
+                      "bench.c",
+                      6,
+                      downstreamEvents,
+                      10_000,
+                      0,
+                      new CapacityLimitedDownstream(50, Duration.ofMillis(5)),
+                      new Recorder(3));
               default ->
                   throw new CommandLine.ParameterException(
                       new CommandLine(this), "Unknown workload " + name);
             };
         List<Contender> contenders =
-            name.equals("A")
+            name.equals("C")
                 ? List.of(
-                    new RawLoopContender("kafka-clients loop (flush, commit per poll)"),
-                    new MicronautKafkaContender(false),
-                    new MicronautKafkaContender(true),
-                    new RunnelContender())
-                : List.of(
-                    new RawLoopContender("partition-sequential loop"),
-                    new ParallelConsumerContender(),
-                    new NaiveVirtualThreadContender(),
-                    new RunnelContender());
+                    RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED),
+                    RunnelContender.withConcurrency(ConcurrencyPolicy.ADAPTIVE))
+                : name.equals("A")
+                    ? List.of(
+                        new RawLoopContender("kafka-clients loop (flush, commit per poll)"),
+                        new MicronautKafkaContender(false),
+                        new MicronautKafkaContender(true),
+                        new RunnelContender(),
+                        RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED))
+                    : List.of(
+                        new RawLoopContender("partition-sequential loop"),
+                        new ParallelConsumerContender(),
+                        new NaiveVirtualThreadContender(),
+                        new RunnelContender(),
+                        RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED));
         contenders = contenders.stream().filter(this::selected).toList();
         System.out.printf(
             "Producing %,d events for workload %s...%n", workload.events(), workload.name());
@@ -170,6 +200,9 @@ public final class EndToEndBenchmark implements Callable<Integer> {
     OptionalLong heapAdded = OptionalLong.empty();
     long cpuAtFirst = -1;
     long handledAtFirst = 0;
+    if (workload.latencies() != null) {
+      workload.latencies().reset();
+    }
     try (AutoCloseable running =
         contender.start(workload, cluster, "group-" + id, "out-" + id, order)) {
       while (cluster.committed("group-" + id) < target) {
@@ -187,7 +220,12 @@ public final class EndToEndBenchmark implements Callable<Integer> {
       long elapsed = System.nanoTime() - order.firstHandledNanos();
       double cpuMicrosPerEvent =
           (processCpuNanos() - cpuAtFirst) / 1e3 / Math.max(1, target - handledAtFirst);
-      return new Run(target * 1e9 / elapsed, cpuMicrosPerEvent, order.violations(), heapAdded);
+      double p99Millis =
+          workload.latencies() == null
+              ? Double.NaN
+              : workload.latencies().getIntervalHistogram().getValueAtPercentile(99) / 1e6;
+      return new Run(
+          target * 1e9 / elapsed, cpuMicrosPerEvent, order.violations(), heapAdded, p99Millis);
     }
   }
 
@@ -206,13 +244,13 @@ public final class EndToEndBenchmark implements Callable<Integer> {
       Workload workload, Map<String, List<Run>> runs, Map<String, OptionalLong> heaps) {
     double baseline = median(runs.values().iterator().next(), Run::eventsPerSecond);
     System.out.printf(
-        "%n| workload %s | contender | events/s per run | median | ratio to first | CPU µs/event, median (whole process) | order violations | heap added mid-run, warm-up (MiB) |%n",
+        "%n| workload %s | contender | events/s per run | median | ratio to first | CPU µs/event, median (whole process) | order violations | heap added mid-run, warm-up (MiB) | p99 handler latency, median (ms) |%n",
         workload.name());
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     runs.forEach(
         (name, list) ->
             System.out.printf(
-                "| %s | %s | %s | %,.0f | %.2f× | %.1f | %d | %s |%n",
+                "| %s | %s | %s | %,.0f | %.2f× | %.1f | %d | %s | %s |%n",
                 workload.name(),
                 name,
                 String.join(
@@ -225,7 +263,10 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                 heaps.getOrDefault(name, OptionalLong.empty()).stream()
                     .mapToObj(String::valueOf)
                     .findFirst()
-                    .orElse("not sampled")));
+                    .orElse("not sampled"),
+                workload.latencies() == null
+                    ? "-"
+                    : String.format("%.1f", median(list, Run::p99Millis))));
     System.out.println();
   }
 

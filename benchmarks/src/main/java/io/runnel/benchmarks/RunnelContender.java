@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
 import io.runnel.examples.iot.SensorReading;
 import io.runnel.examples.iot.TemperatureAlert;
+import io.runnel.function.ConcurrencyPolicy;
 import io.runnel.function.EventFunction;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
@@ -27,9 +28,27 @@ final class RunnelContender implements Contender {
     }
   }
 
+  /** The concurrency policy the function runs with; null for the default. */
+  private final ConcurrencyPolicy concurrency;
+
+  RunnelContender() {
+    this(null);
+  }
+
+  private RunnelContender(ConcurrencyPolicy concurrency) {
+    this.concurrency = concurrency;
+  }
+
+  /** Runnel with the given concurrency policy, named after it. */
+  static RunnelContender withConcurrency(ConcurrencyPolicy concurrency) {
+    return new RunnelContender(concurrency);
+  }
+
   @Override
   public String name() {
-    return "Runnel (KEY ordering)";
+    return concurrency == null
+        ? "Runnel (KEY ordering)"
+        : "Runnel (KEY ordering, " + concurrency + " concurrency)";
   }
 
   @Override
@@ -51,6 +70,9 @@ final class RunnelContender implements Contender {
     properties.put("runnel.functions.bench.topics", workload.topic());
     properties.put("runnel.functions.bench.group", group);
     properties.put("runnel.functions.bench.output-topic", outputTopic);
+    if (concurrency != null) {
+      properties.put("runnel.functions.bench.concurrency-policy", concurrency.name());
+    }
     return ApplicationContext.run(properties);
   }
 }

@@ -70,6 +70,24 @@ public @interface EventFunction {
   int maxConcurrency() default 1000;
 
   /**
+   * Whether the number of invocations at once adapts to the handler's latency between {@link
+   * #minConcurrency()} and {@link #maxConcurrency()}, or is always {@link #maxConcurrency()}.
+   */
+  ConcurrencyPolicy concurrencyPolicy() default ConcurrencyPolicy.ADAPTIVE;
+
+  /**
+   * The floor of an adaptive limit: it never shrinks below this (nor below {@link
+   * #maxConcurrency()} when that is smaller).
+   */
+  int minConcurrency() default 10;
+
+  /**
+   * An adaptive limit shrinks while the fastest invocations of a moment take longer than this many
+   * times the fastest ever seen, and grows while they take less; above 1.
+   */
+  double latencyTolerance() default 1.5;
+
+  /**
    * How many records one instance holds (running, waiting for their key, or finished but not yet
    * committable); above it the consumer pauses its partitions until half of them are done.
    */

@@ -116,6 +116,19 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void invalidConcurrencySettingsAreNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.functions.failing.min-concurrency", "0");
+    assertStartFails(properties, "runnel.functions.failing.min-concurrency must be at least 1");
+    properties = valid();
+    properties.put("runnel.functions.failing.latency-tolerance", "1.0");
+    assertStartFails(properties, "runnel.functions.failing.latency-tolerance must be above 1");
+    properties = valid();
+    properties.put("runnel.functions.failing.concurrency-policy", "SOMETIMES");
+    assertStartFails(properties, "runnel.functions.failing.concurrency-policy must be");
+  }
+
+  @Test
   void aReaderSchemaForAFunctionOfAGeneratedClassIsNamed() {
     Map<String, Object> properties = valid();
     properties.put("runnel.functions.convert.reader-schema", "reader/reading-v1.avsc");

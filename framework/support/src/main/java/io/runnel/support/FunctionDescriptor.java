@@ -2,6 +2,7 @@ package io.runnel.support;
 
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
+import io.runnel.function.ConcurrencyPolicy;
 import io.runnel.function.Ordering;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -12,6 +13,7 @@ import org.apache.avro.Schema;
  * FunctionDescriptors}; the runtime runs it and the HTTP gateway routes to it, so both follow the
  * same configuration.
  *
+ * @param minConcurrency the floor of an adaptive limit, at most {@code maxConcurrency}
  * @param outputTopic where returned values go, or null
  * @param deadLetterTopic the configured dead-letter topic, or null for {@code <input-topic>.dlq}
  * @param readerSchema the schema records are resolved to: the generated class's, the declared one
@@ -27,6 +29,9 @@ public record FunctionDescriptor(
     String deadLetterTopic,
     Ordering ordering,
     int maxConcurrency,
+    ConcurrencyPolicy concurrencyPolicy,
+    int minConcurrency,
+    double latencyTolerance,
     int maxBufferedRecords,
     long timeoutMs,
     RetryPolicy retryPolicy,

@@ -7,6 +7,7 @@ import io.micronaut.core.naming.NameUtils;
 import io.micronaut.core.type.Argument;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
+import io.runnel.function.ConcurrencyPolicy;
 import io.runnel.function.EventContext;
 import io.runnel.function.EventFunction;
 import io.runnel.function.Ordering;
@@ -159,6 +160,12 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
             settings.exceptionTypes("retryOn"),
             settings.exceptionTypes("noRetryOn"));
     String group = settings.value("group", String.class);
+    int maxConcurrency = settings.value("maxConcurrency", Integer.class);
+    int minConcurrency = settings.value("minConcurrency", Integer.class);
+    // Checked before it is capped at max-concurrency, so that a wrong value is named as written.
+    require(
+        minConcurrency >= 1,
+        settings.prefix + "min-concurrency must be at least 1, was " + minConcurrency);
     FunctionDescriptor function =
         new FunctionDescriptor(
             name,
@@ -170,7 +177,10 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
             blankToNull(settings.value("outputTopic", String.class)),
             blankToNull(settings.value("deadLetterTopic", String.class)),
             settings.value("ordering", Ordering.class),
-            settings.value("maxConcurrency", Integer.class),
+            maxConcurrency,
+            settings.value("concurrencyPolicy", ConcurrencyPolicy.class),
+            Math.min(minConcurrency, maxConcurrency),
+            settings.value("latencyTolerance", Double.class),
             settings.value("maxBufferedRecords", Integer.class),
             settings.value("timeoutMs", Long.class),
             retryPolicy,
@@ -287,6 +297,9 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
     require(
         function.maxConcurrency() >= 1,
         prefix + "max-concurrency must be at least 1, was " + function.maxConcurrency());
+    require(
+        function.latencyTolerance() > 1,
+        prefix + "latency-tolerance must be above 1, was " + function.latencyTolerance());
     require(
         function.maxBufferedRecords() >= 1,
         prefix + "max-buffered-records must be at least 1, was " + function.maxBufferedRecords());

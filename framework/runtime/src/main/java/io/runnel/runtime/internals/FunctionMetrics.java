@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.TopicPartition;
+import java.util.function.IntSupplier;
 
 /**
  * The meters of one function (named {@code runnel.function.*}, tagged {@code function}), looked up
@@ -70,6 +71,8 @@ class FunctionMetrics {
 
   /** Partitions this instance no longer holds: their lag is no longer its to report. */
   void lagForgotten(Collection<TopicPartition> partitions) {}
+  /** Exports the concurrency limit of the function's current consumer loop, read when scraped. */
+  void concurrencyLimit(IntSupplier limit) {}
 
   private static final class Metered extends FunctionMetrics {
     private final MeterRegistry registry;
@@ -84,6 +87,7 @@ class FunctionMetrics {
     private final Counter invokeDeadLetters;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger buffered = new AtomicInteger();
+    private volatile IntSupplier concurrencyLimit;
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Counter busy;
@@ -281,5 +285,17 @@ class FunctionMetrics {
 
     /** The lag gauge of one partition and the value it reports. */
     private record PartitionLag(AtomicLong records, Gauge gauge) {}
+
+    @Override
+    void concurrencyLimit(IntSupplier limit) {
+      // Registered once: a restarted consumer loop brings a new limiter, which the gauge reads.
+      if (concurrencyLimit == null) {
+        Gauge.builder("runnel.function.concurrency.limit", () -> concurrencyLimit.getAsInt())
+            .description("Invocations allowed at once now")
+            .tag("function", function)
+            .register(registry);
+      }
+      concurrencyLimit = limit;
+    }
   }
 }

@@ -137,12 +137,13 @@ final class FunctionRuntime
     for (FunctionDescriptor function : enabled) {
       running.add(start(function, client, serializer));
       LOG.info(
-          "Function {} consuming {} as group {} ({} ordering, up to {} at once)",
+          "Function {} consuming {} as group {} ({} ordering, up to {} at once, {} concurrency)",
           function.name(),
           function.topics(),
           function.group(),
           function.ordering(),
-          function.maxConcurrency());
+          function.maxConcurrency(),
+          function.concurrencyPolicy());
     }
   }
 
@@ -185,11 +186,11 @@ final class FunctionRuntime
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
+    ConcurrencyLimiter limiter = ConcurrencyLimiter.of(function);
+    metrics.concurrencyLimit(limiter::limit);
     KeyOrderedDispatcher dispatcher =
         new KeyOrderedDispatcher(
-            function.ordering(),
-            function.maxConcurrency(),
-            "runnel-" + function.name() + "-handler");
+            function.ordering(), limiter, "runnel-" + function.name() + "-handler");
     List<Runnable> closers =
         new ArrayList<>(
             List.of(dispatcher::close, KafkaClientMeters.bind(meters, consumer)::close));

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -15,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs record tasks on virtual threads with at most {@code maxConcurrency} running at once, while
- * tasks with the same ordering key run one after another in the order they were dispatched.
+ * Runs record tasks on virtual threads with at most as many running at once as its {@link
+ * ConcurrencyLimiter} allows, while tasks with the same ordering key run one after another in the
+ * order they were dispatched.
  *
  * <p>Each ordering key in flight has a lane: the queue of its tasks, drained in order by one
  * virtual thread, so consecutive records of a busy key follow each other without a thread handoff.
@@ -28,14 +28,14 @@ final class KeyOrderedDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
 
   private final Ordering ordering;
-  private final Semaphore permits;
+  private final ConcurrencyLimiter limiter;
   private final ExecutorService threads;
   private final Map<Object, ArrayDeque<Runnable>> lanes = new ConcurrentHashMap<>();
 
   /** Virtual threads are all named {@code threadName}: numbering each would cost a string. */
-  KeyOrderedDispatcher(Ordering ordering, int maxConcurrency, String threadName) {
+  KeyOrderedDispatcher(Ordering ordering, ConcurrencyLimiter limiter, String threadName) {
     this.ordering = ordering;
-    this.permits = new Semaphore(maxConcurrency);
+    this.limiter = limiter;
     this.threads =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadName).factory());
   }
@@ -125,8 +125,9 @@ final class KeyOrderedDispatcher implements AutoCloseable {
   }
 
   private void runWithPermit(Runnable task) {
+    long enteredAt;
     try {
-      permits.acquire();
+      enteredAt = limiter.enter();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -137,7 +138,7 @@ final class KeyOrderedDispatcher implements AutoCloseable {
       // A task failing here is a bug; keep its key's later tasks running all the same.
       LOG.error("Record task failed unexpectedly", e);
     } finally {
-      permits.release();
+      limiter.exit(enteredAt);
     }
   }
 
@@ -146,11 +147,11 @@ final class KeyOrderedDispatcher implements AutoCloseable {
    * when interrupted). Only for tasks this dispatcher runs: they hold a permit.
    */
   void sleepWithoutPermit(long millis) throws InterruptedException {
-    permits.release();
+    limiter.suspend();
     try {
       Thread.sleep(millis);
     } finally {
-      permits.acquireUninterruptibly();
+      limiter.resume();
     }
   }
 

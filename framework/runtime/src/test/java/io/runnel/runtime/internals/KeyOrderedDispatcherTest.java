@@ -40,7 +40,7 @@ class KeyOrderedDispatcherTest {
     Run(Ordering ordering, int maxConcurrency, int keys, int perKey) throws InterruptedException {
       CountDownLatch done = new CountDownLatch(keys * perKey);
       try (KeyOrderedDispatcher dispatcher =
-          new KeyOrderedDispatcher(ordering, maxConcurrency, "test")) {
+          new KeyOrderedDispatcher(ordering, ConcurrencyLimiter.fixed(maxConcurrency), "test")) {
         long offset = 0;
         for (int i = 0; i < perKey; i++) {
           for (int k = 0; k < keys; k++) {
@@ -87,7 +87,8 @@ class KeyOrderedDispatcherTest {
 
   @Test
   void recordsWithoutKeyAreOrderedByPartitionAndKeysCompareByContent() {
-    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 10, "test")) {
+    try (KeyOrderedDispatcher dispatcher =
+        new KeyOrderedDispatcher(Ordering.KEY, ConcurrencyLimiter.fixed(10), "test")) {
       assertThat(dispatcher.orderingKey(record(0, 0, null)))
           .isEqualTo(dispatcher.orderingKey(record(0, 1, null)));
       assertThat(dispatcher.orderingKey(record(0, 0, null)))
@@ -102,7 +103,8 @@ class KeyOrderedDispatcherTest {
   @Test
   void aFailingTaskDoesNotStopItsKey() throws Exception {
     List<Integer> ran = new CopyOnWriteArrayList<>();
-    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 10, "test")) {
+    try (KeyOrderedDispatcher dispatcher =
+        new KeyOrderedDispatcher(Ordering.KEY, ConcurrencyLimiter.fixed(10), "test")) {
       Object key = dispatcher.orderingKey(record(0, 0, "k"));
       dispatcher.dispatch(
           key,
@@ -125,7 +127,8 @@ class KeyOrderedDispatcherTest {
   @Test
   void aTaskSleepingWithoutItsPermitLetsAnotherKeyRunAndTakesThePermitBack() throws Exception {
     List<String> ran = new CopyOnWriteArrayList<>();
-    try (KeyOrderedDispatcher dispatcher = new KeyOrderedDispatcher(Ordering.KEY, 1, "test")) {
+    try (KeyOrderedDispatcher dispatcher =
+        new KeyOrderedDispatcher(Ordering.KEY, ConcurrencyLimiter.fixed(1), "test")) {
       CountDownLatch sleeping = new CountDownLatch(1);
       CountDownLatch bothDone = new CountDownLatch(2);
       dispatcher.dispatch(
