@@ -134,7 +134,8 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                         new MicronautKafkaContender(false),
                         new MicronautKafkaContender(true),
                         new RunnelContender(),
-                        RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED))
+                        RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED),
+                        RunnelContender.withMetricsOff())
                     : List.of(
                         new RawLoopContender("partition-sequential loop"),
                         new ParallelConsumerContender(),

@@ -31,24 +31,35 @@ final class RunnelContender implements Contender {
   /** The concurrency policy the function runs with; null for the default. */
   private final ConcurrencyPolicy concurrency;
 
+  /** Whether Micrometer meters are on (the default), so their cost shows side by side. */
+  private final boolean metrics;
+
   RunnelContender() {
-    this(null);
+    this(null, true);
   }
 
-  private RunnelContender(ConcurrencyPolicy concurrency) {
+  private RunnelContender(ConcurrencyPolicy concurrency, boolean metrics) {
     this.concurrency = concurrency;
+    this.metrics = metrics;
   }
 
   /** Runnel with the given concurrency policy, named after it. */
   static RunnelContender withConcurrency(ConcurrencyPolicy concurrency) {
-    return new RunnelContender(concurrency);
+    return new RunnelContender(concurrency, true);
+  }
+
+  /** Runnel with the default policy and metrics off ({@code micronaut.metrics.enabled=false}). */
+  static RunnelContender withMetricsOff() {
+    return new RunnelContender(null, false);
   }
 
   @Override
   public String name() {
-    return concurrency == null
-        ? "Runnel (KEY ordering)"
-        : "Runnel (KEY ordering, " + concurrency + " concurrency)";
+    String name =
+        concurrency == null
+            ? "Runnel (KEY ordering"
+            : "Runnel (KEY ordering, " + concurrency + " concurrency";
+    return name + (metrics ? ")" : ", metrics off)");
   }
 
   @Override
@@ -62,6 +73,7 @@ final class RunnelContender implements Contender {
     BenchmarkFunction.order = order;
     Map<String, Object> properties = new HashMap<>();
     properties.put("runnel.benchmark", "true");
+    properties.put("micronaut.metrics.enabled", String.valueOf(metrics));
     properties.put("runnel.http.enabled", "false"); // the gateway has its own run
     // micronaut-kafka is on the classpath for its own contender only.
     properties.put("kafka.enabled", "false");
