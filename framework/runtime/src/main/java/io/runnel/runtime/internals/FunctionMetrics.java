@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.TopicPartition;
-import java.util.function.IntSupplier;
 
 /**
  * The meters of one function (named {@code runnel.function.*}, tagged {@code function}), looked up
@@ -71,6 +71,7 @@ class FunctionMetrics {
 
   /** Partitions this instance no longer holds: their lag is no longer its to report. */
   void lagForgotten(Collection<TopicPartition> partitions) {}
+
   /** Exports the concurrency limit of the function's current consumer loop, read when scraped. */
   void concurrencyLimit(IntSupplier limit) {}
 
