@@ -62,6 +62,9 @@ final class ReachabilityChecks
     this.kafka = kafka;
     this.registry = registry;
     this.settings = settings;
+    // Here rather than at start-up: every start-up listener is created before the first runs, so
+    // a bad setting is named before the runtime's own start-up talks to Kafka.
+    settings.validate();
   }
 
   private static ComponentStatus<Reachability> status(String name) {
@@ -76,7 +79,6 @@ final class ReachabilityChecks
     if (functions.enabled().isEmpty()) {
       return;
     }
-    settings.validate();
     cluster.withDetail("bootstrap-servers", kafka.getBootstrapServers());
     schemaRegistry.withDetail("url", registry.getUrl());
     checks =
