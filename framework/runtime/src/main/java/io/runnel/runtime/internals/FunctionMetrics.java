@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.TopicPartition;
@@ -86,7 +87,8 @@ class FunctionMetrics {
     private final Counter retries;
     private final Counter decodeDeadLetters;
     private final Counter invokeDeadLetters;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    // Every invocation changes it twice, from many threads at once: striped, summed when scraped.
+    private final LongAdder inFlight = new LongAdder();
     private final AtomicInteger buffered = new AtomicInteger();
     private volatile IntSupplier concurrencyLimit;
     private final Counter bytesIn;
@@ -115,7 +117,7 @@ class FunctionMetrics {
               .register(registry);
       decodeDeadLetters = deadLetters(Stage.DECODE);
       invokeDeadLetters = deadLetters(Stage.INVOKE);
-      Gauge.builder("runnel.function.in.flight", inFlight, AtomicInteger::get)
+      Gauge.builder("runnel.function.in.flight", inFlight, LongAdder::sum)
           .description("Invocations running now")
           .tag("function", function)
           .register(registry);
@@ -208,7 +210,9 @@ class FunctionMetrics {
 
     @Override
     void retried(int count) {
-      retries.increment(count);
+      if (count > 0) { // most invocations succeed at once: no update for them
+        retries.increment(count);
+      }
     }
 
     @Override
@@ -218,7 +222,7 @@ class FunctionMetrics {
 
     @Override
     void inFlight(int change) {
-      inFlight.addAndGet(change);
+      inFlight.add(change);
     }
 
     @Override
