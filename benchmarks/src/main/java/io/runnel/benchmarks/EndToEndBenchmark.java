@@ -147,9 +147,13 @@ public final class EndToEndBenchmark implements Callable<Integer> {
             "Producing %,d events for workload %s...%n", workload.events(), workload.name());
         cluster.produce(workload);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
+        contenders.forEach(contender -> runs.put(contender.name(), new ArrayList<>()));
         Map<String, OptionalLong> heaps = new LinkedHashMap<>();
         for (int round = 1 - warmupRounds; round <= rounds; round++) {
-          for (Contender contender : contenders) {
+          for (int turn = 0; turn < contenders.size(); turn++) {
+            // Each round starts one contender later, so no contender always runs first (just
+            // after the previous round's last one closed) and order does not bias the ratios.
+            Contender contender = contenders.get(Math.floorMod(turn + round, contenders.size()));
             int target =
                 contender instanceof RawLoopContender && workload.sleepMs() > 0
                     ? Math.min(sequentialEvents, workload.events())
@@ -162,7 +166,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                 run.eventsPerSecond(),
                 run.cpuMicrosPerEvent());
             if (round >= 1) {
-              runs.computeIfAbsent(contender.name(), k -> new ArrayList<>()).add(run);
+              runs.get(contender.name()).add(run);
             } else if (run.heapAddedMiB().isPresent()) {
               heaps.put(contender.name(), run.heapAddedMiB());
             }

@@ -4,8 +4,10 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -29,9 +31,13 @@ public final class HealthProbe {
     return null;
   }
 
-  /** Every entry {@code indicator} reports now (one indicator may report several). */
+  /**
+   * Every entry {@code indicator} reports now (one indicator may report several). An indicator may
+   * publish on another thread: this waits for its publisher to complete.
+   */
   public static List<HealthResult> results(HealthIndicator indicator) {
-    List<HealthResult> results = new ArrayList<>();
+    List<HealthResult> results = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
     indicator
         .getResult()
         .subscribe(
@@ -47,12 +53,24 @@ public final class HealthProbe {
               }
 
               @Override
-              public void onError(Throwable failure) {}
+              public void onError(Throwable failure) {
+                done.countDown();
+              }
 
               @Override
-              public void onComplete() {}
+              public void onComplete() {
+                done.countDown();
+              }
             });
-    return results;
+    try {
+      if (!done.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(indicator + " did not complete its health result in 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading " + indicator, e);
+    }
+    return List.copyOf(results);
   }
 
   /**
