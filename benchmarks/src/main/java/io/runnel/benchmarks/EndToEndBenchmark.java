@@ -134,14 +134,14 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                         new MicronautKafkaContender(false),
                         new MicronautKafkaContender(true),
                         new RunnelContender(),
-                        RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED),
+                        RunnelContender.withConcurrency(ConcurrencyPolicy.ADAPTIVE),
                         RunnelContender.withMetricsOff())
                     : List.of(
                         new RawLoopContender("partition-sequential loop"),
                         new ParallelConsumerContender(),
                         new NaiveVirtualThreadContender(),
                         new RunnelContender(),
-                        RunnelContender.withConcurrency(ConcurrencyPolicy.FIXED));
+                        RunnelContender.withConcurrency(ConcurrencyPolicy.ADAPTIVE));
         contenders = contenders.stream().filter(this::selected).toList();
         System.out.printf(
             "Producing %,d events for workload %s...%n", workload.events(), workload.name());

@@ -101,7 +101,10 @@ class AdaptiveConcurrencyTest {
         new CapacityLimitedDownstream(50, Duration.ofMillis(5));
     final AtomicInteger handled = new AtomicInteger();
 
-    @EventFunction(name = "adaptive", topics = "ac.adaptive")
+    @EventFunction(
+        name = "adaptive",
+        topics = "ac.adaptive",
+        concurrencyPolicy = ConcurrencyPolicy.ADAPTIVE)
     void handle(SensorReading reading) throws InterruptedException {
       downstream.call();
       handled.incrementAndGet();
