@@ -51,6 +51,7 @@ class FunctionMetricsTest {
     assertThat(meters.get("runnel.function.invocation").tag("function", "met-ok").timer().count())
         .isEqualTo(25);
     assertThat(retries(meters, "met-ok")).isZero();
+    assertThat(inFlight(meters, "met-ok")).as("in flight once all ended").isZero();
   }
 
   @Test
@@ -91,6 +92,7 @@ class FunctionMetricsTest {
     kit.awaitRecords("met.slow.dlq", 1, r -> true);
     assertThat(byTag(meters, INVOCATIONS, "met-slow", "outcome"))
         .isEqualTo(Map.of("success", 0.0, "failure", 0.0, "timeout", 1.0));
+    assertThat(inFlight(meters, "met-slow")).as("in flight once timed out").isZero();
   }
 
   @Test
@@ -148,6 +150,10 @@ class FunctionMetricsTest {
       MeterRegistry meters, String name, String function, String tag) {
     return meters.get(name).tag("function", function).counters().stream()
         .collect(Collectors.toMap(counter -> counter.getId().getTag(tag), Counter::count));
+  }
+
+  private static double inFlight(MeterRegistry meters, String function) {
+    return meters.get("runnel.function.in.flight").tag("function", function).gauge().value();
   }
 
   private static double retries(MeterRegistry meters, String function) {

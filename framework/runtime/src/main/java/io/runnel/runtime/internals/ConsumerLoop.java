@@ -61,7 +61,7 @@ final class ConsumerLoop implements Runnable {
   private final CommitStrategy commits;
   private final Handler handler;
   private final RecordWork.SendFailures sendFailures;
-  private final FunctionMetrics metrics;
+  private final RecordMeters meters;
   private final LagMonitor lag;
   private final ConsumerLoopStatus status;
   private boolean polled;
@@ -84,7 +84,7 @@ final class ConsumerLoop implements Runnable {
       CommitStrategy commits,
       Handler handler,
       RecordWork.SendFailures sendFailures,
-      FunctionMetrics metrics,
+      RecordMeters meters,
       LagMonitor lag,
       ConsumerLoopStatus status) {
     this.functionName = functionName;
@@ -96,7 +96,7 @@ final class ConsumerLoop implements Runnable {
     this.commits = commits;
     this.handler = handler;
     this.sendFailures = sendFailures;
-    this.metrics = metrics;
+    this.meters = meters;
     this.lag = lag;
     this.status = status;
   }
@@ -148,22 +148,21 @@ final class ConsumerLoop implements Runnable {
       List<RecordWork> works = new ArrayList<>(polled.size());
       long bytes = 0;
       for (ConsumerRecord<byte[], byte[]> record : polled) {
-        RecordWork work = new RecordWork(record, sendFailures, metrics);
+        RecordWork work = new RecordWork(record, sendFailures, meters.metrics());
         offsets.taken(partition, work);
         works.add(work);
         // -1 for a null key or value
         bytes +=
             Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
       }
-      metrics.taken(partition.topic(), works.size());
-      metrics.bytesIn(bytes);
+      meters.taken(partition.topic(), works.size(), bytes);
       handler.submitPolled(works);
     }
   }
 
   private void applyBackpressure() {
     buffered = offsets.buffered();
-    metrics.buffered(buffered);
+    meters.metrics().buffered(buffered);
     if (!paused && buffered >= maxBufferedRecords) {
       consumer.pause(consumer.assignment());
       paused = true;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import io.runnel.function.InvocationTimeoutException;
 import io.runnel.runtime.internals.DeadLetterPublisher.Stage;
 import java.util.Collection;
@@ -41,31 +42,31 @@ class FunctionMetrics {
     return false;
   }
 
-  /** {@code count} records of {@code topic} taken from Kafka. */
-  void taken(String topic, int count) {}
+  /** {@code count} records of {@code topic} taken from Kafka, {@code bytes} of keys and values. */
+  void taken(String topic, int count, long bytes) {}
 
-  /** An invocation (one record, or one batch) ended after {@code nanos}, retries included. */
-  void invoked(Invocation.Outcome outcome, long nanos) {}
+  /** An invocation starts; it is in flight until {@link #invoked} or {@link #abandoned}. */
+  void started() {}
+
+  /**
+   * An invocation (one record, or one batch) ended after {@code nanos}, retries and their pauses
+   * included, of which the handler ran {@code busyNanos}.
+   */
+  void invoked(Invocation.Outcome outcome, long nanos, long busyNanos) {}
+
+  /** An invocation was stopped by shutdown: no longer in flight, and not counted. */
+  void abandoned() {}
 
   /** A failed invocation attempted again, in the process or through a retry topic. */
   void retried(int count) {}
 
   void deadLettered(Stage stage) {}
 
-  /** An invocation starts ({@code +1}) or ends ({@code -1}). */
-  void inFlight(int change) {}
-
   /** Records taken and not yet finished, as the consumer loop last counted them. */
   void buffered(int records) {}
 
-  /** {@code bytes} of keys and values taken from Kafka. */
-  void bytesIn(long bytes) {}
-
   /** {@code bytes} of keys and values of an output, retry record or dead letter Kafka stored. */
   void bytesOut(long bytes) {}
-
-  /** One attempt of the handler ran for {@code nanos}. */
-  void busy(long nanos) {}
 
   /** What the {@link LagMonitor} read last. */
   void lag(LagMonitor.Reading reading) {}
@@ -87,8 +88,10 @@ class FunctionMetrics {
     private final Counter retries;
     private final Counter decodeDeadLetters;
     private final Counter invokeDeadLetters;
-    // Every invocation changes it twice, from many threads at once: striped, summed when scraped.
-    private final LongAdder inFlight = new LongAdder();
+    // In flight = started - ended: one striped update per invocation, since the end is counted
+    // anyway (by the timer, or here for the few invocations shutdown stops).
+    private final LongAdder started = new LongAdder();
+    private final LongAdder abandoned = new LongAdder();
     private final AtomicInteger buffered = new AtomicInteger();
     private volatile IntSupplier concurrencyLimit;
     private final Counter bytesIn;
@@ -109,6 +112,10 @@ class FunctionMetrics {
               .description("Time an invocation took, retries included")
               .tag("function", function)
               .publishPercentileHistogram()
+              // Micrometer's default pause detector adds a contended update and a clock read to
+              // every recording, and samples made up after a pause, which would make the count
+              // differ from the invocations.
+              .pauseDetector(new NoPauseDetector())
               .register(registry);
       retries =
           Counter.builder("runnel.function.retries")
@@ -117,7 +124,7 @@ class FunctionMetrics {
               .register(registry);
       decodeDeadLetters = deadLetters(Stage.DECODE);
       invokeDeadLetters = deadLetters(Stage.INVOKE);
-      Gauge.builder("runnel.function.in.flight", inFlight, LongAdder::sum)
+      Gauge.builder("runnel.function.in.flight", this, Metered::inFlight)
           .description("Invocations running now")
           .tag("function", function)
           .register(registry);
@@ -183,8 +190,14 @@ class FunctionMetrics {
       return true;
     }
 
+    private double inFlight() {
+      // Ended first: the started read after it is at least as recent, so never below it.
+      long ended = invocation.count() + abandoned.sum();
+      return started.sum() - ended;
+    }
+
     @Override
-    void taken(String topic, int count) {
+    void taken(String topic, int count, long bytes) {
       recordsByTopic
           .computeIfAbsent(
               topic,
@@ -194,11 +207,19 @@ class FunctionMetrics {
                       .tags("function", function, "topic", t)
                       .register(registry))
           .increment(count);
+      bytesIn.increment(bytes);
     }
 
     @Override
-    void invoked(Invocation.Outcome outcome, long nanos) {
+    void started() {
+      started.increment();
+    }
+
+    @Override
+    void invoked(Invocation.Outcome outcome, long nanos, long busyNanos) {
       invocation.record(nanos, TimeUnit.NANOSECONDS);
+      busy.increment(busyNanos / 1e9);
+      retried(outcome.attempts() - 1);
       if (outcome.succeeded()) {
         successes.increment();
       } else if (outcome.failure() instanceof InvocationTimeoutException) {
@@ -206,6 +227,11 @@ class FunctionMetrics {
       } else {
         failures.increment();
       }
+    }
+
+    @Override
+    void abandoned() {
+      abandoned.increment();
     }
 
     @Override
@@ -221,28 +247,13 @@ class FunctionMetrics {
     }
 
     @Override
-    void inFlight(int change) {
-      inFlight.add(change);
-    }
-
-    @Override
     void buffered(int records) {
       buffered.set(records);
     }
 
     @Override
-    void bytesIn(long bytes) {
-      bytesIn.increment(bytes);
-    }
-
-    @Override
     void bytesOut(long bytes) {
       bytesOut.increment(bytes);
-    }
-
-    @Override
-    void busy(long nanos) {
-      busy.increment(nanos / 1e9);
     }
 
     @Override

@@ -150,11 +150,13 @@ final class FunctionRuntime
   /** Starts the consumer thread of one function, which starts a new consumer after a failure. */
   private RunningFunction start(
       FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
-    FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
-    UsageMeter usageMeter = usage == null ? UsageMeter.NONE : usage.meter(function.name());
+    RecordMeters recordMeters =
+        new RecordMeters(
+            FunctionMetrics.of(meters, function.name()),
+            usage == null ? UsageMeter.NONE : usage.meter(function.name()));
     ConsumerLoopStatus status = new ConsumerLoopStatus(function.name());
     Supplier<ConsumerLoopSupervisor.Run> runs =
-        () -> newRun(function, client, serializer, metrics, usageMeter, status);
+        () -> newRun(function, client, serializer, recordMeters, status);
     ConsumerLoopSupervisor supervisor =
         new ConsumerLoopSupervisor(
             function.name(),
@@ -180,9 +182,9 @@ final class FunctionRuntime
       FunctionDescriptor function,
       SchemaRegistryClient client,
       AvroSerializer serializer,
-      FunctionMetrics metrics,
-      UsageMeter usageMeter,
+      RecordMeters recordMeters,
       ConsumerLoopStatus status) {
+    FunctionMetrics metrics = recordMeters.metrics();
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
@@ -207,13 +209,11 @@ final class FunctionRuntime
       TransactionalCommits transactions =
           new TransactionalCommits(function.name(), consumer, offsets, transactional);
       processor =
-          newProcessor(
-              function, client, dispatcher, retryTopics, transactional, metrics, usageMeter);
+          newProcessor(function, client, dispatcher, retryTopics, transactional, recordMeters);
       commits = transactions;
       sendFailures = transactions::abortAtNextCommit;
     } else {
-      processor =
-          newProcessor(function, client, dispatcher, retryTopics, producer, metrics, usageMeter);
+      processor = newProcessor(function, client, dispatcher, retryTopics, producer, recordMeters);
       commits =
           new AsyncOffsetCommits(function.name(), consumer, offsets, runtime.getDrainTimeout());
       sendFailures = processor::handleAgain;
@@ -229,7 +229,7 @@ final class FunctionRuntime
             commits,
             processor::submitPolled,
             sendFailures,
-            metrics,
+            recordMeters,
             new LagMonitor(
                 function.name(),
                 function.topics(),
@@ -248,8 +248,7 @@ final class FunctionRuntime
       KeyOrderedDispatcher dispatcher,
       RetryTopics retryTopics,
       OutputProducer output,
-      FunctionMetrics metrics,
-      UsageMeter usageMeter) {
+      RecordMeters recordMeters) {
     return new RecordProcessor(
         function,
         new RecordDecoder(
@@ -260,8 +259,7 @@ final class FunctionRuntime
         retryTopics,
         watchdog,
         dispatcher,
-        metrics,
-        usageMeter,
+        recordMeters,
         tracing);
   }
 

@@ -39,7 +39,7 @@ final class RecordProcessor {
   private final Invocation invocation;
   private final KeyOrderedDispatcher dispatcher;
   private final FunctionMetrics metrics;
-  private final UsageMeter usage;
+  private final RecordMeters meters;
   private final RecordTracing tracing;
 
   RecordProcessor(
@@ -51,8 +51,7 @@ final class RecordProcessor {
       RetryTopics retryTopics,
       InvocationWatchdog watchdog,
       KeyOrderedDispatcher dispatcher,
-      FunctionMetrics metrics,
-      UsageMeter usage,
+      RecordMeters meters,
       RecordTracing tracing) {
     this.function = function;
     this.decoder = decoder;
@@ -64,8 +63,8 @@ final class RecordProcessor {
         new Invocation(
             function.retryPolicy(), function.timeoutMs(), watchdog, dispatcher::sleepWithoutPermit);
     this.dispatcher = dispatcher;
-    this.metrics = metrics;
-    this.usage = usage;
+    this.metrics = meters.metrics();
+    this.meters = meters;
     this.tracing = tracing;
   }
 
@@ -74,11 +73,6 @@ final class RecordProcessor {
    * ordering key, or all as one invocation for a batch function.
    */
   void submitPolled(List<RecordWork> polled) {
-    usage.taken(polled);
-    dispatch(polled);
-  }
-
-  private void dispatch(List<RecordWork> polled) {
     if (function.shape() == FunctionShape.BATCH) {
       submitBatch(polled);
     } else {
@@ -114,7 +108,7 @@ final class RecordProcessor {
         work.record().partition(),
         work.offset(),
         sendFailure.toString());
-    dispatch(List.of(work)); // a batch function's record, again as a batch (of one)
+    submitPolled(List.of(work)); // a batch function's record, again as a batch (of one)
   }
 
   private void process(RecordWork work) {
@@ -143,7 +137,8 @@ final class RecordProcessor {
         invoke(
             () -> {
               RecordEventContext context =
-                  new RecordEventContext(function.name(), work, producer, usage, tracing, trace);
+                  new RecordEventContext(
+                      function.name(), work, producer, meters.usage(), tracing, trace);
               Object result =
                   function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
                       ? function.method().invoke(bean, event, context)
@@ -227,7 +222,7 @@ final class RecordProcessor {
    * attempt runs counts as busy time (the pauses between attempts do not).
    */
   private Invocation.Outcome invoke(Invocation.Attempt attempt) {
-    metrics.inFlight(1);
+    meters.started();
     long start = System.nanoTime();
     long[] busyNanos = {0}; // the handler's time, without the pauses between attempts
     Invocation.Outcome outcome;
@@ -239,18 +234,17 @@ final class RecordProcessor {
                 try {
                   attempt.run();
                 } finally {
-                  long busy = System.nanoTime() - attemptStart;
-                  busyNanos[0] += busy;
-                  metrics.busy(busy);
+                  busyNanos[0] += System.nanoTime() - attemptStart;
                 }
               });
-    } finally {
-      metrics.inFlight(-1);
+    } catch (RuntimeException | Error e) {
+      meters.abandoned(); // not one the invocation handles (an OutOfMemoryError): not in flight
+      throw e;
     }
-    if (!outcome.abandoned()) {
-      metrics.invoked(outcome, System.nanoTime() - start);
-      metrics.retried(outcome.attempts() - 1);
-      usage.invoked(!outcome.succeeded(), busyNanos[0]);
+    if (outcome.abandoned()) {
+      meters.abandoned();
+    } else {
+      meters.ended(outcome, System.nanoTime() - start, busyNanos[0]);
     }
     return outcome;
   }

@@ -2,9 +2,7 @@ package io.runnel.runtime.internals;
 
 import io.runnel.usage.UsageRecord;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What one function did since its usage was last published (pay-per-use metering): counted on the
@@ -25,8 +23,8 @@ class UsageMeter {
     return new Counting(function);
   }
 
-  /** Records taken from Kafka, with their key and value sizes. */
-  void taken(List<RecordWork> records) {}
+  /** {@code records} taken from Kafka, {@code bytes} of keys and values. */
+  void taken(int records, long bytes) {}
 
   /** An invocation ended (one record, or one batch) after {@code busyNanos} of handler time. */
   void invoked(boolean failed, long busyNanos) {}
@@ -61,15 +59,8 @@ class UsageMeter {
     }
 
     @Override
-    void taken(List<RecordWork> records) {
-      long bytes = 0;
-      for (RecordWork work : records) {
-        ConsumerRecord<byte[], byte[]> record = work.record();
-        // -1 stands for a null key or value.
-        bytes +=
-            Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
-      }
-      recordsIn.add(records.size());
+    void taken(int records, long bytes) {
+      recordsIn.add(records);
       bytesIn.add(bytes);
     }
 

@@ -48,7 +48,7 @@ class ConsumerLoopTest {
         new AsyncOffsetCommits("f", consumer, offsets, Duration.ZERO),
         handed::addAll,
         (work, failure) -> {},
-        FunctionMetrics.NONE,
+        RecordMeters.NONE,
         new LagMonitor(
             "f",
             List.of("t"),
