@@ -10,6 +10,8 @@ import io.runnel.test.RunnelTestKit;
 import jakarta.inject.Singleton;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,19 +39,27 @@ public final class CrashTestApp {
     private static final String PROCESS = String.valueOf(ProcessHandle.current().pid());
     final AtomicLong handled = new AtomicLong();
     private final Duration handlerTime;
+    private final Path slowWhile;
 
     /**
      * @param handlerTime {@code runnel.test.handler-time}: how long each copy waits first, a remote
      *     call's time, so a process's throughput is bound by its concurrency, not the shared CPU
+     * @param slowWhile {@code runnel.test.slow-while}: while this file exists each copy waits 1 s
+     *     ms instead, so a test can keep a backlog while a process starts, however long that takes
      */
-    CopyingFunction(@Value("${runnel.test.handler-time:0ms}") Duration handlerTime) {
+    CopyingFunction(
+        @Value("${runnel.test.handler-time:0ms}") Duration handlerTime,
+        @Value("${runnel.test.slow-while:}") String slowWhile) {
       this.handlerTime = handlerTime;
+      this.slowWhile = slowWhile.isEmpty() ? null : Path.of(slowWhile);
     }
 
     @EventFunction(name = "copy", topics = "unset", outputTopic = "unset")
     Output handle(SensorReading reading) throws InterruptedException {
-      if (handlerTime.isPositive()) {
-        Thread.sleep(handlerTime);
+      Duration wait =
+          slowWhile != null && Files.exists(slowWhile) ? Duration.ofSeconds(1) : handlerTime;
+      if (wait.isPositive()) {
+        Thread.sleep(wait);
       }
       handled.incrementAndGet();
       return Output.of(reading).withHeader(PROCESS_HEADER, PROCESS);
