@@ -184,7 +184,11 @@ public final class EndToEndBenchmark implements Callable<Integer> {
         || contenderFilter.stream().anyMatch(word -> name.contains(word.toLowerCase(Locale.ROOT)));
   }
 
-  private static Run measure(
+  /**
+   * Runs {@code contender} on the workload with a fresh group until the group has committed {@code
+   * target} events.
+   */
+  static Run measure(
       BenchmarkCluster cluster,
       Workload workload,
       Contender contender,

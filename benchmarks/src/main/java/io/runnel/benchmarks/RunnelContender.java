@@ -34,23 +34,40 @@ final class RunnelContender implements Contender {
   /** Whether Micrometer meters are on (the default), so their cost shows side by side. */
   private final boolean metrics;
 
+  /** What the further {@code settings} are, for the name; null when there are none. */
+  private final String settingsLabel;
+
+  /** Further settings, e.g. the group protocol. */
+  private final Map<String, String> settings;
+
   RunnelContender() {
-    this(null, true);
+    this(null, true, null, Map.of());
   }
 
-  private RunnelContender(ConcurrencyPolicy concurrency, boolean metrics) {
+  private RunnelContender(
+      ConcurrencyPolicy concurrency,
+      boolean metrics,
+      String settingsLabel,
+      Map<String, String> settings) {
     this.concurrency = concurrency;
     this.metrics = metrics;
+    this.settingsLabel = settingsLabel;
+    this.settings = settings;
   }
 
   /** Runnel with the given concurrency policy, named after it. */
   static RunnelContender withConcurrency(ConcurrencyPolicy concurrency) {
-    return new RunnelContender(concurrency, true);
+    return new RunnelContender(concurrency, true, null, Map.of());
   }
 
   /** Runnel with the default policy and metrics off ({@code micronaut.metrics.enabled=false}). */
   static RunnelContender withMetricsOff() {
-    return new RunnelContender(null, false);
+    return new RunnelContender(null, false, null, Map.of());
+  }
+
+  /** Runnel with further settings, named with {@code label}. */
+  static RunnelContender withSettings(String label, Map<String, String> settings) {
+    return new RunnelContender(null, true, label, settings);
   }
 
   @Override
@@ -59,7 +76,9 @@ final class RunnelContender implements Contender {
         concurrency == null
             ? "Runnel (KEY ordering"
             : "Runnel (KEY ordering, " + concurrency + " concurrency";
-    return name + (metrics ? ")" : ", metrics off)");
+    return name
+        + (settingsLabel == null ? "" : ", " + settingsLabel)
+        + (metrics ? ")" : ", metrics off)");
   }
 
   @Override
@@ -85,6 +104,7 @@ final class RunnelContender implements Contender {
     if (concurrency != null) {
       properties.put("runnel.functions.bench.concurrency-policy", concurrency.name());
     }
+    properties.putAll(settings);
     return ApplicationContext.run(properties);
   }
 }

@@ -1,5 +1,6 @@
 package io.runnel.cli;
 
+import io.runnel.function.DesiredReplicas;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -42,14 +43,10 @@ record GroupLag(String group, List<PartitionLag> partitions) {
   /**
    * Replicas needed for each to have at most {@code targetLag} records behind: total lag ÷ target
    * lag, rounded up, at least 1 while anything is behind, at most one per partition (a group cannot
-   * use more consumers than partitions); 0 when nothing is behind.
+   * use more consumers than partitions); 0 when nothing is behind. The runtime's formula, {@link
+   * DesiredReplicas}, without a minimum or maximum.
    */
   int desiredReplicas(long targetLag) {
-    long total = totalLag();
-    if (total == 0) {
-      return 0;
-    }
-    long byLag = (total + targetLag - 1) / targetLag;
-    return (int) Math.max(1, Math.min(byLag, partitions.size()));
+    return DesiredReplicas.of(totalLag(), targetLag, 0, Integer.MAX_VALUE, partitions.size());
   }
 }

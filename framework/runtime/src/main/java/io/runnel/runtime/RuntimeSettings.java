@@ -3,6 +3,8 @@ package io.runnel.runtime;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,7 @@ public class RuntimeSettings {
   private Duration drainTimeout = Duration.ofSeconds(30);
   private DeadLetterHeaderStyle deadLetterHeaderStyle = DeadLetterHeaderStyle.RUNNEL;
   private boolean createTopics = true;
+  private GroupProtocol groupProtocol = GroupProtocol.CLASSIC;
   private Topics topics = new Topics();
 
   /** {@code runnel.runtime.enabled}: false starts no consumers (default true). */
@@ -71,6 +74,18 @@ public class RuntimeSettings {
 
   public void setCreateTopics(boolean createTopics) {
     this.createTopics = createTopics;
+  }
+
+  /**
+   * {@code runnel.runtime.group-protocol}: {@code classic} (cooperative-sticky) or {@code consumer}
+   * (KIP-848), the consumer group protocol of every function (default classic).
+   */
+  public GroupProtocol getGroupProtocol() {
+    return groupProtocol;
+  }
+
+  public void setGroupProtocol(GroupProtocol groupProtocol) {
+    this.groupProtocol = groupProtocol;
   }
 
   /** {@code runnel.runtime.topics.*}: how the topics start-up creates are made. */
@@ -130,6 +145,35 @@ public class RuntimeSettings {
       throw new ConfigurationException(
           "runnel.runtime.topics.replication-factor must be at least 1, was "
               + topics.replicationFactor);
+    }
+  }
+
+  /**
+   * Fails start-up when the Kafka consumer settings ({@code runnel.kafka.consumer.*}) contradict
+   * {@code runnel.runtime.group-protocol}: another {@code group.protocol}, or, with {@code
+   * consumer}, a setting that KIP-848 leaves to the broker.
+   */
+  public void validateAgainst(Map<String, String> consumerSettings) {
+    String protocol = consumerSettings.get("group.protocol");
+    if (protocol != null && !protocol.equalsIgnoreCase(groupProtocol.kafkaName())) {
+      throw new ConfigurationException(
+          "runnel.kafka.consumer.group.protocol is "
+              + protocol
+              + " but runnel.runtime.group-protocol is "
+              + groupProtocol.kafkaName()
+              + ": set runnel.runtime.group-protocol only");
+    }
+    if (groupProtocol == GroupProtocol.CONSUMER) {
+      for (String classicOnly :
+          List.of("session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy")) {
+        if (consumerSettings.containsKey(classicOnly)) {
+          throw new ConfigurationException(
+              "runnel.kafka.consumer."
+                  + classicOnly
+                  + " does not apply with runnel.runtime.group-protocol=consumer (the broker's"
+                  + " group.consumer.* settings do): remove it, or use group-protocol classic");
+        }
+      }
     }
   }
 }

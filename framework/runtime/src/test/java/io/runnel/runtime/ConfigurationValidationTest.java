@@ -129,6 +129,30 @@ class ConfigurationValidationTest {
   }
 
   @Test
+  void aGroupProtocolThatIsNotClassicOrConsumerIsNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.runtime.group-protocol", "eager");
+    assertStartFails(properties, "runnel.runtime.group-protocol");
+  }
+
+  @Test
+  void consumerSettingsThatContradictTheGroupProtocolAreNamed() {
+    Map<String, Object> properties = valid();
+    properties.put("runnel.runtime.group-protocol", "consumer");
+    properties.put("runnel.kafka.consumer.group.protocol", "classic");
+    assertStartFails(
+        properties,
+        "runnel.kafka.consumer.group.protocol is classic but runnel.runtime.group-protocol is"
+            + " consumer");
+    properties.remove("runnel.kafka.consumer.group.protocol");
+    properties.put("runnel.kafka.consumer.session.timeout.ms", "6000");
+    assertStartFails(
+        properties,
+        "runnel.kafka.consumer.session.timeout.ms does not apply with"
+            + " runnel.runtime.group-protocol=consumer");
+  }
+
+  @Test
   void aReaderSchemaForAFunctionOfAGeneratedClassIsNamed() {
     Map<String, Object> properties = valid();
     properties.put("runnel.functions.convert.reader-schema", "reader/reading-v1.avsc");

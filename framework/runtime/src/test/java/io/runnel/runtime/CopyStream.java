@@ -6,11 +6,14 @@ import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.test.Await;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,17 +22,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The stream the fault tests push through {@link CrashTestApp}'s copying function: {@code events}
- * readings numbered 0..n-1 (in {@code temperatureC}) on {@code <prefix>.in}, over 1,000 keys, and
- * what came out on {@code <prefix>.out}, read as a {@code read_committed} consumer.
+ * readings numbered 0..n-1 (in {@code temperatureC}) on {@code <prefix>.in}, over 1,000 keys
+ * ({@code dev-<n % 1000>}), and what came out on {@code <prefix>.out}, read as a {@code
+ * read_committed} consumer.
  */
 record CopyStream(
     String bootstrapServers, SchemaRegistryClient registry, int events, String prefix) {
+
+  private static final int KEYS = 1000;
 
   String input() {
     return prefix + ".in";
@@ -53,7 +60,7 @@ record CopyStream(
             new ByteArraySerializer())) {
       Instant now = Instant.now();
       for (int seq = 0; seq < events; seq++) {
-        String device = "dev-" + (seq % 1000);
+        String device = "dev-" + (seq % KEYS);
         SensorReading reading =
             SensorReading.newBuilder()
                 .setDeviceId(device)
@@ -80,12 +87,22 @@ record CopyStream(
     Await.until(count + " outputs", timeout, this::outputCount, outputs -> outputs >= count);
   }
 
-  /** Reads the output until every event was seen (fails when the timeout passes first). */
+  /**
+   * Reads the output until every event was seen (fails when the timeout passes first), checking per
+   * key that the events were handled in order: on a partition of the output each key's copies come
+   * in the order they were handled, and each event's first copy must come after the first copies of
+   * the key's earlier events; a copy of an event seen before (handled again after a crash or a
+   * leave) is a duplicate, not a violation.
+   */
   Outputs readUntilComplete(Duration timeout) {
     AvroDeserializer deserializer =
         AvroDeserializer.forSpecificClass(registry, SensorReading.class);
     BitSet seen = new BitSet(events);
+    int[] latestByKey = new int[KEYS];
+    Arrays.fill(latestByKey, -1);
     AtomicLong outputs = new AtomicLong();
+    AtomicLong orderViolations = new AtomicLong();
+    Map<String, Long> byProcess = new TreeMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = outputPartitions(consumer);
       consumer.assign(partitions);
@@ -95,21 +112,36 @@ record CopyStream(
           timeout,
           () -> {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-              seen.set(
+              int sequence =
                   (int)
                       ((SensorReading) deserializer.deserialize(record.topic(), record.value()))
-                          .getTemperatureC());
+                          .getTemperatureC();
+              if (!seen.get(sequence)) {
+                int key = sequence % KEYS;
+                if (sequence < latestByKey[key]) {
+                  orderViolations.incrementAndGet();
+                }
+                latestByKey[key] = Math.max(latestByKey[key], sequence);
+                seen.set(sequence);
+              }
+              Header process = record.headers().lastHeader(CrashTestApp.PROCESS_HEADER);
+              if (process != null) {
+                byProcess.merge(new String(process.value(), StandardCharsets.UTF_8), 1L, Long::sum);
+              }
               outputs.incrementAndGet();
             }
             return seen.cardinality();
           },
           distinct -> distinct == events);
     }
-    return new Outputs(outputs.get(), seen.cardinality());
+    return new Outputs(outputs.get(), seen.cardinality(), orderViolations.get(), byProcess);
   }
 
-  /** What the output topic held: records, and distinct events among them. */
-  record Outputs(long records, int distinct) {
+  /**
+   * What the output topic held: records, distinct events among them, events whose first copy came
+   * before an earlier event's of the same key, and records per handling process.
+   */
+  record Outputs(long records, int distinct, long orderViolations, Map<String, Long> byProcess) {
     long duplicates() {
       return records - distinct;
     }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.test.RunnelTest;
 import io.runnel.test.RunnelTestKit;
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +48,8 @@ class ProcessCrashTest {
     logs.toFile().mkdirs();
     for (int kill = 1; kill <= KILLS; kill++) {
       Process process =
-          start(kit, stream, exactlyOnce, logs.resolve("run-" + kill + ".log").toFile());
+          CrashTestApp.startProcess(
+              kit, stream, exactlyOnce, logs.resolve("run-" + kill + ".log").toFile(), Map.of());
       stream.awaitOutputs((long) EVENTS * kill / (KILLS + 1), Duration.ofSeconds(90));
       process.destroyForcibly().waitFor();
       LOG.info(
@@ -58,7 +58,9 @@ class ProcessCrashTest {
           kill,
           stream.outputCount());
     }
-    Process last = start(kit, stream, exactlyOnce, logs.resolve("run-final.log").toFile());
+    Process last =
+        CrashTestApp.startProcess(
+            kit, stream, exactlyOnce, logs.resolve("run-final.log").toFile(), Map.of());
     try {
       CopyStream.Outputs outputs = stream.readUntilComplete(Duration.ofSeconds(120));
       LOG.info(
@@ -73,23 +75,5 @@ class ProcessCrashTest {
       last.destroy();
       last.waitFor();
     }
-  }
-
-  private static Process start(RunnelTestKit kit, CopyStream stream, boolean exactlyOnce, File log)
-      throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            CrashTestApp.class.getName(),
-            kit.bootstrapServers(),
-            kit.registryUrl(),
-            stream.input(),
-            stream.output(),
-            exactlyOnce ? "exactly-once" : "at-least-once")
-        .redirectErrorStream(true)
-        .redirectOutput(log)
-        .start();
   }
 }

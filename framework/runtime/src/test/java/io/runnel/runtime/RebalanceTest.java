@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A second instance joins mid-stream and the first leaves mid-stream: partitions move twice, and
  * since a revoked partition's records are finished and committed before it moves, nothing is lost
- * or handled twice. With the classic protocol (cooperative-sticky) and with KIP-848's.
+ * or handled twice. With each value of {@code runnel.runtime.group-protocol}: classic
+ * (cooperative-sticky) and consumer (KIP-848).
  */
 @RunnelTest(startContext = false)
 class RebalanceTest {
@@ -49,12 +50,8 @@ class RebalanceTest {
     Map<String, Object> properties =
         CrashTestApp.properties(
             kit.bootstrapServers(), kit.registryUrl(), stream.input(), stream.output(), false);
-    properties.put("runnel.kafka.consumer.group.protocol", protocol);
-    if (protocol.equals("classic")) {
-      properties.put(
-          "runnel.kafka.consumer.partition.assignment.strategy",
-          "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
-    } else {
+    properties.put("runnel.runtime.group-protocol", protocol);
+    if (protocol.equals("consumer")) {
       // The session and heartbeat are the broker's business under KIP-848.
       properties.remove("runnel.kafka.consumer.session.timeout.ms");
       properties.remove("runnel.kafka.consumer.heartbeat.interval.ms");

@@ -1,5 +1,6 @@
 package io.runnel.support;
 
+import io.runnel.function.DesiredReplicas;
 import java.util.OptionalInt;
 
 /**
@@ -23,14 +24,12 @@ public record FunctionScaling(long targetLag, int minReplicas, OptionalInt maxRe
   public static final int DEFAULT_MIN_REPLICAS = 1;
 
   /**
-   * The replicas {@code lag} records call for: {@code ceil(lag / targetLag)}, at least 1 while
-   * there is lag and at least {@code minReplicas}, then capped by {@code maxReplicas} and {@code
-   * partitions}.
+   * The replicas {@code lag} records call for ({@link DesiredReplicas}): {@code ceil(lag /
+   * targetLag)}, at least 1 while there is lag and at least {@code minReplicas}, then capped by
+   * {@code maxReplicas} and {@code partitions}.
    */
   public int desiredReplicas(long lag, int partitions) {
-    long needed = lag <= 0 ? 0 : Math.max(1, (lag - 1) / targetLag + 1);
-    long desired = Math.max(needed, minReplicas);
-    desired = Math.min(desired, maxReplicas.orElse(Integer.MAX_VALUE));
-    return (int) Math.min(desired, partitions);
+    return DesiredReplicas.of(
+        lag, targetLag, minReplicas, maxReplicas.orElse(Integer.MAX_VALUE), partitions);
   }
 }

@@ -9,6 +9,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.registry.SubjectNameStrategy;
 import io.runnel.registry.serde.AvroSerializer;
+import io.runnel.runtime.GroupProtocol;
 import io.runnel.runtime.RestartBackoffSettings;
 import io.runnel.runtime.RuntimeSettings;
 import io.runnel.runtime.ScalingSettings;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -108,6 +110,7 @@ final class FunctionRuntime
     kafka.validate();
     registry.validate();
     runtime.validate();
+    runtime.validateAgainst(kafka.getConsumer());
     usageSettings.validate();
     restartBackoff.validate();
     scaling.validate();
@@ -267,6 +270,14 @@ final class FunctionRuntime
     Map<String, Object> config = kafka.manualCommitConsumerConfig(function.group());
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "runnel-" + function.name());
+    config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, runtime.getGroupProtocol().kafkaName());
+    if (runtime.getGroupProtocol() == GroupProtocol.CLASSIC) {
+      // Kafka's default list starts with the eager RangeAssignor, which revokes every partition of
+      // every member whenever one joins or leaves.
+      config.putIfAbsent(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          CooperativeStickyAssignor.class.getName());
+    }
     if (function.exactlyOnce()) {
       // Reads only committed data, so an upstream exactly-once function's aborted outputs are
       // skipped.
