@@ -130,7 +130,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                     RunnelContender.withConcurrency(ConcurrencyPolicy.ADAPTIVE))
                 : name.equals("A")
                     ? List.of(
-                        new RawLoopContender("kafka-clients loop (flush, commit per poll)"),
+                        RawLoopContender.flushAndCommitPerPoll(),
                         new MicronautKafkaContender(false),
                         new MicronautKafkaContender(true),
                         new RunnelContender(),
