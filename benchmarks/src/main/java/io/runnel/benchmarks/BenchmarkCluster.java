@@ -7,6 +7,7 @@ import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.registry.server.DevSchemaRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,7 +38,9 @@ final class BenchmarkCluster implements AutoCloseable {
   BenchmarkCluster(Path dataDir) {
     broker = EmbeddedKafkaBroker.start(dataDir, 0);
     registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
-    client = new SchemaRegistryClient(registry.url());
+    // Longer than the client's default 10 s: on a busy machine the JIT-cold registry's first
+    // answers have taken longer.
+    client = new SchemaRegistryClient(registry.url(), Duration.ofSeconds(60), null);
     admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
   }

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
  * clock.
  *
  * <p>Each contender gets fresh topics and group; one event goes through before the schedule starts,
- * so group join is not measured, and the first {@code --warmup} of the schedule is not recorded.
+ * so group join is not measured, and the first {@code --warmup-seconds} of the schedule is not
+ * recorded.
  */
 @Command(name = "end-to-end-latency-benchmark", mixinStandardHelpOptions = true)
 public final class EndToEndLatencyBenchmark implements Callable<Integer> {
@@ -60,21 +61,17 @@ public final class EndToEndLatencyBenchmark implements Callable<Integer> {
   List<Integer> rates = List.of(1_000, 5_000);
 
   @Option(
-      names = "--warmup",
-      description = "Time at the rate before latencies are recorded (default: ${DEFAULT-VALUE}).")
-  Duration warmup = Duration.ofSeconds(10);
-
-  @Option(
-      names = "--duration",
-      description = "Time at the rate whose latencies are recorded (default: ${DEFAULT-VALUE}).")
-  Duration duration = Duration.ofSeconds(60);
-
-  @Option(
-      names = "--contenders",
-      split = ",",
+      names = "--warmup-seconds",
       description =
-          "Only the contenders whose names contain one of these words, case ignored (default: all).")
-  List<String> contenderFilter = List.of();
+          "Seconds at the rate before latencies are recorded (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds = 10;
+
+  @Option(
+      names = "--seconds",
+      description = "Seconds at the rate whose latencies are recorded (default: ${DEFAULT-VALUE}).")
+  int seconds = 60;
+
+  @Mixin ContenderFilter contenderFilter = new ContenderFilter();
 
   /** One contender at one rate: its latencies (ms) and the outputs it should have measured. */
   record Run(int rate, String contender, Histogram latencies, long expected) {}
@@ -91,7 +88,7 @@ public final class EndToEndLatencyBenchmark implements Callable<Integer> {
                 new MicronautKafkaContender(false),
                 new RunnelContender())
             .stream()
-            .filter(this::selected)
+            .filter(contenderFilter::selects)
             .toList();
     List<Run> runs = new ArrayList<>();
     Path dataDir = Files.createTempDirectory("runnel-latency");
@@ -119,12 +116,6 @@ public final class EndToEndLatencyBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private boolean selected(Contender contender) {
-    String name = contender.name().toLowerCase(Locale.ROOT);
-    return contenderFilter.isEmpty()
-        || contenderFilter.stream().anyMatch(word -> name.contains(word.toLowerCase(Locale.ROOT)));
-  }
-
   private Run measure(BenchmarkCluster cluster, Contender contender, int rate) throws Exception {
     String id =
         "latency-"
@@ -132,8 +123,8 @@ public final class EndToEndLatencyBenchmark implements Callable<Integer> {
             + "-"
             + contender.name().replaceAll("[^a-zA-Z]+", "-")
             + System.nanoTime();
-    long warmupEvents = warmup.toMillis() * rate / 1000;
-    long measuredEvents = duration.toMillis() * rate / 1000;
+    long warmupEvents = (long) warmupSeconds * rate;
+    long measuredEvents = (long) seconds * rate;
     Workload workload =
         new Workload(
             "A pass-through at " + rate + " events/s",
@@ -161,7 +152,7 @@ public final class EndToEndLatencyBenchmark implements Callable<Integer> {
       await(() -> order.handled() > 0, contender.name() + " to handle its first event");
       long startNanos = System.nanoTime();
       long startMillis = System.currentTimeMillis();
-      outputs.recordFrom(startMillis + warmup.toMillis());
+      outputs.recordFrom(startMillis + warmupSeconds * 1000L);
       for (long n = 0; n < warmupEvents + measuredEvents; n++) {
         long offsetNanos = n * 1_000_000_000L / rate;
         long wait = startNanos + offsetNanos - System.nanoTime();
