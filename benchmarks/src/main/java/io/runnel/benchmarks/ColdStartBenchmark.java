@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
 
 /**
  * How long a function service takes from process start to its first event handled: the examples'
- * image entry point ({@code io.runnel.runtime.FunctionService} on function-examples' classes and
- * runtime dependencies, as {@code ImageEntryPointTest} runs it) in a JVM of its own, against this
- * JVM's broker and registry, already up.
+ * image entry point ({@code io.runnel.runtime.FunctionService} on function-examples' jar and
+ * runtime dependencies, as {@code ImageEntryPointTest} runs it on its classes) in a JVM of its own,
+ * against this JVM's broker and registry, already up.
  *
  * <p>Before each start a hot reading waits on {@code iot.telemetry}; the time is from just before
  * the process is started to the broker's append time of the alert the service emits for it ({@code
@@ -61,7 +61,7 @@ public final class ColdStartBenchmark implements Callable<Integer> {
   @Option(
       names = "--module",
       description =
-          "The function module, built (its target/classes and target/image-classpath.txt) (default: ${DEFAULT-VALUE}).")
+          "The function module, packaged (its jar and target/image-classpath.txt) (default: ${DEFAULT-VALUE}).")
   Path module = Path.of("..", "function-examples");
 
   @Option(
@@ -148,8 +148,22 @@ public final class ColdStartBenchmark implements Callable<Integer> {
           written.toAbsolutePath()
               + " is missing: build the module first (./mvnw package -pl function-examples -am -DskipTests)");
     }
+    // The packaged jar, not target/classes: a CDS archive takes only jars on the classpath.
+    Path jar;
+    try (var files = Files.list(module.resolve("target"))) {
+      jar =
+          files
+              .map(file -> file.getFileName().toString())
+              .filter(name -> name.endsWith(".jar") && !name.matches(".*-(sources|javadoc)\\.jar"))
+              .map(name -> module.resolve("target").resolve(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "No jar in " + module.resolve("target") + ": package the module first"));
+    }
     List<String> classpath = new ArrayList<>();
-    classpath.add(module.resolve("target").resolve("classes").toAbsolutePath().toString());
+    classpath.add(jar.toAbsolutePath().toString());
     Arrays.stream(Files.readString(written).trim().split(File.pathSeparator))
         .filter(entry -> !entry.isBlank())
         .forEach(classpath::add);
