@@ -7,6 +7,7 @@ import io.runnel.registry.serde.AvroDeserializer;
 import io.runnel.registry.serde.AvroSerializer;
 import io.runnel.registry.server.DevSchemaRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,7 +38,9 @@ final class BenchmarkCluster implements AutoCloseable {
   BenchmarkCluster(Path dataDir) {
     broker = EmbeddedKafkaBroker.start(dataDir, 0);
     registry = DevSchemaRegistry.start(broker.bootstrapServers(), 0);
-    client = new SchemaRegistryClient(registry.url());
+    // Longer than the client's default 10 s: on a busy machine the JIT-cold registry's first
+    // answers have taken longer.
+    client = new SchemaRegistryClient(registry.url(), Duration.ofSeconds(60), null);
     admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
   }
@@ -55,7 +58,11 @@ final class BenchmarkCluster implements AutoCloseable {
   }
 
   AvroDeserializer deserializer() {
-    return AvroDeserializer.forSpecificClass(client, io.runnel.examples.iot.SensorReading.class);
+    return deserializer(io.runnel.examples.iot.SensorReading.class);
+  }
+
+  AvroDeserializer deserializer(Class<?> recordClass) {
+    return AvroDeserializer.forSpecificClass(client, recordClass);
   }
 
   /** A plain consumer of raw bytes, manual commits, for the hand-written contenders. */
@@ -76,6 +83,11 @@ final class BenchmarkCluster implements AutoCloseable {
 
   /** An idempotent acks=all producer, as Runnel uses. */
   KafkaProducer<byte[], byte[]> producer() {
+    return producer(5);
+  }
+
+  /** An idempotent acks=all producer that waits {@code lingerMs} to fill a batch. */
+  KafkaProducer<byte[], byte[]> producer(int lingerMs) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -85,7 +97,7 @@ final class BenchmarkCluster implements AutoCloseable {
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             "true",
             ProducerConfig.LINGER_MS_CONFIG,
-            5,
+            lingerMs,
             ProducerConfig.BATCH_SIZE_CONFIG,
             65536),
         new ByteArraySerializer(),
@@ -93,8 +105,12 @@ final class BenchmarkCluster implements AutoCloseable {
   }
 
   void createTopic(String topic, int partitions) throws Exception {
+    createTopic(topic, partitions, Map.of());
+  }
+
+  void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
     admin
-        .createTopics(Set.of(new NewTopic(topic, partitions, (short) 1)))
+        .createTopics(Set.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
         .all()
         .get(30, TimeUnit.SECONDS);
   }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -17,6 +16,7 @@ import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,12 +75,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
       description = "A, B10k, B100, C (default: ${DEFAULT-VALUE}).")
   List<String> workloads = List.of("A", "B10k", "B100", "C");
 
-  @Option(
-      names = "--contenders",
-      split = ",",
-      description =
-          "Only the contenders whose names contain one of these words, case ignored (default: all).")
-  List<String> contenderFilter = List.of();
+  @Mixin ContenderFilter contenderFilter = new ContenderFilter();
 
   /**
    * One measured run; the heap it added is known only for a run that sampled it, the handler's p99
@@ -130,7 +125,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                     RunnelContender.withConcurrency(ConcurrencyPolicy.ADAPTIVE))
                 : name.equals("A")
                     ? List.of(
-                        new RawLoopContender("kafka-clients loop (flush, commit per poll)"),
+                        RawLoopContender.flushAndCommitPerPoll(),
                         new MicronautKafkaContender(false),
                         new MicronautKafkaContender(true),
                         new RunnelContender(),
@@ -142,7 +137,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
                         new NaiveVirtualThreadContender(),
                         new RunnelContender(),
                         RunnelContender.withConcurrency(ConcurrencyPolicy.ADAPTIVE));
-        contenders = contenders.stream().filter(this::selected).toList();
+        contenders = contenders.stream().filter(contenderFilter::selects).toList();
         System.out.printf(
             "Producing %,d events for workload %s...%n", workload.events(), workload.name());
         cluster.produce(workload);
@@ -176,12 +171,6 @@ public final class EndToEndBenchmark implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private boolean selected(Contender contender) {
-    String name = contender.name().toLowerCase(Locale.ROOT);
-    return contenderFilter.isEmpty()
-        || contenderFilter.stream().anyMatch(word -> name.contains(word.toLowerCase(Locale.ROOT)));
   }
 
   /**

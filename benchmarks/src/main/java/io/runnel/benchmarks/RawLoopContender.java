@@ -11,6 +11,11 @@ final class RawLoopContender extends PollLoopContender {
     this.name = name;
   }
 
+  /** Workload A's loop: flush the producer and commit after each poll. */
+  static RawLoopContender flushAndCommitPerPoll() {
+    return new RawLoopContender("kafka-clients loop (flush, commit per poll)");
+  }
+
   @Override
   public String name() {
     return name;
