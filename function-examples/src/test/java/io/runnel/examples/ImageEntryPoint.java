@@ -48,6 +48,9 @@ final class ImageEntryPoint {
   private static final String JIB =
       "/project/profiles/profile[id='image']/build/plugins/plugin"
           + "[artifactId='jib-maven-plugin']/configuration";
+  private static final String SHARED_JIB =
+      "/project/profiles/profile[id='image']/build/pluginManagement/plugins/plugin"
+          + "[artifactId='jib-maven-plugin']/configuration";
   private static final QName NODESET = XPathConstants.NODESET;
   private static final Pattern TCP_HEALTH_CHECK =
       Pattern.compile("/dev/tcp/localhost/(\\d+) .*'GET (\\S+) HTTP");
@@ -59,6 +62,10 @@ final class ImageEntryPoint {
   final String imageName;
 
   final String mainClass;
+
+  /** The folders every image gets in {@code /app/resources} (the root pom's extra directories). */
+  final List<Path> extraResources;
+
   final List<String> ports;
   final Map<String, String> imageEnvironment;
   final String composeImage;
@@ -78,6 +85,18 @@ final class ImageEntryPoint {
             + "/"
             + xpath.evaluate("/project/profiles/profile[id='image']/properties/image.name", pom);
     this.mainClass = xpath.evaluate(JIB + "/container/mainClass", pom);
+    this.extraResources =
+        texts(
+                (NodeList)
+                    xpath.evaluate(
+                        SHARED_JIB + "/extraDirectories/paths/path[into='/app/resources']/from",
+                        rootPom,
+                        NODESET))
+            .stream()
+            .map(
+                from ->
+                    Path.of(from.replace("${maven.multiModuleProjectDirectory}", ROOT.toString())))
+            .toList();
     this.ports = texts((NodeList) xpath.evaluate(JIB + "/container/ports/port", pom, NODESET));
     this.imageEnvironment = new LinkedHashMap<>();
     NodeList variables = (NodeList) xpath.evaluate(JIB + "/container/environment/*", pom, NODESET);
@@ -123,7 +142,10 @@ final class ImageEntryPoint {
     }
   }
 
-  /** The module's classes, then its runtime dependencies in the build's order. */
+  /**
+   * The images' extra resources, the module's classes, then its runtime dependencies in the build's
+   * order.
+   */
   List<String> classpath() throws IOException {
     Path written = ROOT.resolve(module).resolve("target").resolve("image-classpath.txt");
     if (!Files.exists(written)) {
@@ -131,6 +153,7 @@ final class ImageEntryPoint {
           written + " is missing: build " + module + " first (-pl function-examples -am)");
     }
     List<String> classpath = new ArrayList<>();
+    extraResources.forEach(folder -> classpath.add(folder.toString()));
     classpath.add(ROOT.resolve(module).resolve("target").resolve("classes").toString());
     for (String entry : Files.readString(written).trim().split(File.pathSeparator)) {
       if (!entry.isBlank()) {
@@ -199,6 +222,24 @@ final class ImageEntryPoint {
         throw new AssertionError("Still running " + patience + " after SIGTERM: " + output());
       }
       return process.exitValue();
+    }
+
+    /** Waits until the process has written a line containing {@code text}, and returns it. */
+    String awaitLine(String text, Duration patience) {
+      return Await.until(
+          "a line with '" + text + "' in the output",
+          patience,
+          () -> {
+            try {
+              return Files.readAllLines(log).stream()
+                  .filter(line -> line.contains(text))
+                  .findFirst()
+                  .orElse(null);
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+          },
+          line -> line != null);
     }
 
     /** The last lines the process wrote, for failure messages. */

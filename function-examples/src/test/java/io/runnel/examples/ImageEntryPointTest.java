@@ -2,6 +2,8 @@ package io.runnel.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runnel.examples.iot.SensorReading;
 import io.runnel.registry.SchemaRegistryClient;
 import io.runnel.schedule.ScheduleTick;
@@ -39,8 +41,15 @@ import org.junit.jupiter.api.Test;
 @RunnelTest(startContext = false)
 class ImageEntryPointTest {
 
-  private static final Duration PATIENCE = Duration.ofSeconds(90);
+  // Each entry point is a JVM of its own starting on a machine shared with other builds.
+  private static final Duration PATIENCE = Duration.ofSeconds(180);
   private static final int SIGTERM_EXIT = 143;
+
+  /** Logged by every entry point once it serves HTTP (Micronaut's line, or Runnel's alike). */
+  private static final String STARTUP_LINE = "Startup completed in";
+
+  /** A line of Runnel's text appender ({@code io/runnel/logback-text.xml}) at INFO. */
+  private static final String TEXT_INFO_LINE = "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO .*";
 
   /** Each compose service of a {@code runnel/*} image, and the module that builds the image. */
   private static final Map<String, String> MODULES =
@@ -85,13 +94,27 @@ class ImageEntryPointTest {
         Map.of(),
         running -> {
           SchemaRegistryClient registry =
-              new SchemaRegistryClient("http://localhost:" + running.port());
+              // A minute per call, as the test kit's: the registry's first write creates its
+              // topic, which can take longer than the client's default 10 s on a busy machine.
+              new SchemaRegistryClient(
+                  "http://localhost:" + running.port(), Duration.ofSeconds(60), null);
           Schema schema =
               SchemaBuilder.record("ImageCheck").fields().requiredString("name").endRecord();
           int id = registry.register("image-check-value", schema);
           assertThat(registry.getById(id)).isEqualTo(schema);
           assertThat(registry.getVersions("image-check-value")).containsExactly(1);
         });
+  }
+
+  @Test
+  void withLogFormatJsonAnImageLogsOneJsonObjectPerLine(RunnelTestKit kit) throws Exception {
+    ImageEntryPoint image = ImageEntryPoint.of("registry", MODULES.get("registry"));
+    try (ImageEntryPoint.Running running = start(kit, image, Map.of("LOG_FORMAT", "json"))) {
+      JsonNode line = new ObjectMapper().readTree(running.awaitLine(STARTUP_LINE, PATIENCE));
+      assertThat(line.path("level").asText()).isEqualTo("INFO");
+      assertThat(line.path("message").asText()).startsWith(STARTUP_LINE);
+      assertThat(running.stop(PATIENCE)).as("exit code after SIGTERM").isEqualTo(SIGTERM_EXIT);
+    }
   }
 
   @Test
@@ -166,6 +189,7 @@ class ImageEntryPointTest {
     try (ImageEntryPoint.Running running = start(kit, image, Map.of())) {
       running.awaitAnswer("/health/liveness", 200, PATIENCE);
       running.awaitAnswer(image.healthCheckPath, 503, PATIENCE);
+      assertThat(running.awaitLine(STARTUP_LINE, PATIENCE)).matches(TEXT_INFO_LINE);
       assertThat(running.stop(PATIENCE)).as("exit code after SIGTERM").isEqualTo(SIGTERM_EXIT);
     }
   }
@@ -184,6 +208,9 @@ class ImageEntryPointTest {
     try (ImageEntryPoint.Running running = start(kit, image, additions)) {
       running.awaitAnswer(image.healthCheckPath, 200, PATIENCE);
       try {
+        assertThat(running.awaitLine(STARTUP_LINE, PATIENCE))
+            .as("the start-up line, logged by the image's logback.xml")
+            .matches(TEXT_INFO_LINE);
         check.accept(running);
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError(

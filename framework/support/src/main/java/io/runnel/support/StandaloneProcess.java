@@ -3,8 +3,11 @@ package io.runnel.support;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an application context as its own process (a connector in a container beside Kafka) until
@@ -14,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * text at {@code /prometheus}, without authentication unless the application says otherwise.
  */
 public final class StandaloneProcess {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneProcess.class);
 
   /**
    * Below {@code application.yml} (-300), so the application's settings win: Prometheus scrapes
@@ -49,7 +54,14 @@ public final class StandaloneProcess {
             .args(args)
             .start();
     try {
-      context.getBean(EmbeddedServer.class).start();
+      EmbeddedServer server = context.getBean(EmbeddedServer.class);
+      server.start();
+      // Micronaut's own start-up line, so every image logs alike; timed from the JVM's start, as
+      // a cold start is.
+      LOG.info(
+          "Startup completed in {}ms. Server Running: {}",
+          ManagementFactory.getRuntimeMXBean().getUptime(),
+          server.getURL());
     } catch (RuntimeException e) {
       context.close();
       throw e;

@@ -8,6 +8,7 @@ import io.runnel.registry.serde.AvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ public final class RunnelTestKit implements AutoCloseable {
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final String bootstrapServers;
+  // bootstrap.servers and any TLS or SASL settings, for the kit's own producer and consumers.
+  private final Map<String, Object> clientProperties;
   private final String registryUrl;
   private final ApplicationContext context;
   private final SchemaRegistryClient registry;
@@ -42,7 +44,12 @@ public final class RunnelTestKit implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
 
   RunnelTestKit(String bootstrapServers, String registryUrl, ApplicationContext context) {
-    this.bootstrapServers = bootstrapServers;
+    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), registryUrl, context);
+  }
+
+  private RunnelTestKit(
+      Map<String, Object> clientProperties, String registryUrl, ApplicationContext context) {
+    this.clientProperties = Map.copyOf(clientProperties);
     this.registryUrl = registryUrl;
     this.context = context;
     // A minute per call: on a busy machine the registry's first answer (it creates its topic) can
@@ -52,18 +59,31 @@ public final class RunnelTestKit implements AutoCloseable {
     this.deserializer = new AvroDeserializer(registry, null, false);
     this.producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
+            with(ProducerConfig.ACKS_CONFIG, "all"),
             new ByteArraySerializer(),
             new ByteArraySerializer());
   }
 
+  /**
+   * A kit for a Kafka cluster the test started itself, for example a secured one: its producer and
+   * consumers connect with {@code kafkaClientProperties} ({@code bootstrap.servers} and any TLS or
+   * SASL settings), and it uses the registry at {@code registryUrl}. It has no context; close it
+   * when done.
+   */
+  public static RunnelTestKit connect(
+      Map<String, Object> kafkaClientProperties, String registryUrl) {
+    return new RunnelTestKit(kafkaClientProperties, registryUrl, null);
+  }
+
+  private Map<String, Object> with(String key, String value) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.put(key, value);
+    return config;
+  }
+
   /** The {@code bootstrap.servers} of the test broker. */
   public String bootstrapServers() {
-    return bootstrapServers;
+    return (String) clientProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
   }
 
   /** The base URL of the dev schema registry. */
@@ -167,11 +187,7 @@ public final class RunnelTestKit implements AutoCloseable {
     int seen = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
+            with(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       long deadline = System.nanoTime() + timeout.toNanos();

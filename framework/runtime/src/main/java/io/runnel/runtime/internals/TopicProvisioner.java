@@ -5,6 +5,7 @@ import io.runnel.runtime.RuntimeSettings;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.KafkaSettings;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -126,23 +128,38 @@ final class TopicProvisioner {
     need.writtenFrom.add(input);
   }
 
-  /** The partition count of each needed topic that exists. */
-  private static Map<String, Integer> existingPartitions(Admin admin, Iterable<Need> needs)
+  /**
+   * The partition count of each needed topic that exists.
+   *
+   * @throws ConfigurationException naming every topic this instance's principal may not describe
+   *     (it has no ACL on it), or the first that could not be described otherwise
+   */
+  private static Map<String, Integer> existingPartitions(Admin admin, Collection<Need> needs)
       throws InterruptedException {
-    Map<String, Need> byTopic = new HashMap<>();
-    needs.forEach(need -> byTopic.put(need.topic, need));
+    Map<String, KafkaFuture<TopicDescription>> descriptions =
+        admin.describeTopics(needs.stream().map(need -> need.topic).toList()).topicNameValues();
     Map<String, Integer> partitions = new HashMap<>();
-    for (Map.Entry<String, KafkaFuture<TopicDescription>> described :
-        admin.describeTopics(byTopic.keySet()).topicNameValues().entrySet()) {
+    List<Need> denied = new ArrayList<>();
+    for (Need need : needs) {
       try {
-        partitions.put(described.getKey(), described.getValue().get().partitions().size());
+        partitions.put(need.topic, descriptions.get(need.topic).get().partitions().size());
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        if (e.getCause() instanceof TopicAuthorizationException) {
+          denied.add(need);
+        } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw new ConfigurationException(
-              "Cannot check topic " + byTopic.get(described.getKey()) + ": " + e.getCause(),
-              e.getCause());
+              "Cannot check topic " + need + ": " + e.getCause(), e.getCause());
         }
       }
+    }
+    if (!denied.isEmpty()) {
+      throw new ConfigurationException(
+          "Not authorized to use topics: "
+              + denied.stream().map(Need::toString).collect(Collectors.joining("; "))
+              + ". Grant this instance's principal READ on inputs and retry topics and WRITE on"
+              + " outputs, dead-letter, retry and usage topics (README: Least-privilege ACLs)",
+          new TopicAuthorizationException(
+              denied.stream().map(need -> need.topic).collect(Collectors.toSet())));
     }
     return partitions;
   }
