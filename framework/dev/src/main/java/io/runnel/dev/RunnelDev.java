@@ -7,17 +7,21 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code runnel dev}: starts Kafka, the schema registry and the functions on the classpath in one
- * process, prints a ready line, and stops cleanly on Ctrl-C or SIGTERM.
+ * {@code runnel dev}: starts Kafka, the schema registry, an MQTT broker, PostgreSQL and the
+ * functions on the classpath with the connectors in one process, prints a ready line and a line
+ * naming the MQTT and PostgreSQL addresses, and stops cleanly on Ctrl-C or SIGTERM.
  */
 @Command(
     name = "runnel-dev",
     mixinStandardHelpOptions = true,
     description =
-        "Runs an embedded Kafka broker, the dev schema registry and the functions on the classpath.")
+        "Runs an embedded Kafka broker, the dev schema registry, an MQTT broker, PostgreSQL and the"
+            + " functions on the classpath with the connectors.")
 public final class RunnelDev implements Callable<Integer> {
 
   @Option(names = "--kafka-port", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
@@ -34,14 +38,35 @@ public final class RunnelDev implements Callable<Integer> {
   int httpPort = DevOptions.defaults().httpPort();
 
   @Option(
+      names = "--mqtt-port",
+      description = "MQTT broker port; the next free one when taken (default: ${DEFAULT-VALUE}).")
+  int mqttPort = DevOptions.defaults().mqtt().port();
+
+  @Option(names = "--no-mqtt", description = "Run no MQTT broker, and no MQTT connector.")
+  boolean noMqtt;
+
+  @Option(
+      names = "--postgres-port",
+      description = "PostgreSQL port; the next free one when taken (default: ${DEFAULT-VALUE}).")
+  int postgresPort = DevOptions.defaults().postgres().port();
+
+  @Option(names = "--no-postgres", description = "Run no PostgreSQL, and no CDC connector.")
+  boolean noPostgres;
+
+  @Option(
       names = "--data-dir",
-      description = "Where the broker keeps its data between runs (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where Kafka, the MQTT broker and PostgreSQL keep their data between runs (default:"
+              + " ${DEFAULT-VALUE}).")
   Path dataDir = DevOptions.defaults().dataDir();
 
   @Option(
       names = "--clean",
-      description = "Delete the data directory first: start with no topics and no schemas.")
+      description =
+          "Delete the data directory first: start with no topics, schemas, MQTT sessions or rows.")
   boolean clean;
+
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -62,11 +87,7 @@ public final class RunnelDev implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    checkPort("--kafka-port", kafkaPort);
-    checkPort("--registry-port", registryPort);
-    checkPort("--http-port", httpPort);
-    DevEnvironment environment =
-        DevEnvironment.start(new DevOptions(kafkaPort, registryPort, httpPort, dataDir, clean));
+    DevEnvironment environment = DevEnvironment.start(options());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -78,6 +99,7 @@ public final class RunnelDev implements Callable<Integer> {
                 },
                 "runnel-dev-shutdown"));
     System.out.println(environment.readyLine());
+    environment.servicesLine().ifPresent(System.out::println);
     System.out.flush();
     LoggerFactory.getLogger(RunnelDev.class)
         .info(
@@ -86,6 +108,33 @@ public final class RunnelDev implements Callable<Integer> {
             environment.httpPort());
     stopped.await();
     return 0;
+  }
+
+  /** The options as given, checked: a port in range, and none for a service turned off. */
+  DevOptions options() {
+    checkPort("--kafka-port", kafkaPort);
+    checkPort("--registry-port", registryPort);
+    checkPort("--http-port", httpPort);
+    return new DevOptions(
+        kafkaPort,
+        registryPort,
+        httpPort,
+        service("mqtt", noMqtt, mqttPort),
+        service("postgres", noPostgres, postgresPort),
+        dataDir,
+        clean);
+  }
+
+  private DevOptions.Service service(String name, boolean off, int port) {
+    if (off) {
+      if (spec.commandLine().getParseResult().hasMatchedOption("--" + name + "-port")) {
+        throw new IllegalArgumentException(
+            "--" + name + "-port and --no-" + name + " contradict each other: give one of them");
+      }
+      return DevOptions.Service.off();
+    }
+    checkPort("--" + name + "-port", port);
+    return DevOptions.Service.on(port);
   }
 
   private static void checkPort(String option, int port) {

@@ -65,7 +65,10 @@ class ComposeFileTest {
           (Map<String, Map<String, Object>>)
               ((Map<String, Object>) new Yaml().load(reader)).get("services");
     }
-    dev = DevEnvironment.start(new DevOptions(0, 0, 0, dataDir, false));
+    dev =
+        DevEnvironment.start(
+            new DevOptions(
+                0, 0, 0, DevOptions.Service.off(), DevOptions.Service.off(), dataDir, false));
   }
 
   @AfterAll
