@@ -134,8 +134,9 @@ final class FunctionRuntime
               instance.getInstanceId(),
               Duration.ofMinutes(1));
     }
+    StateValues stateValues = new StateValues(client, serializer);
     for (FunctionDescriptor function : enabled) {
-      running.add(start(function, client, serializer));
+      running.add(start(function, client, serializer, stateValues));
       LOG.info(
           "Function {} consuming {} as group {} ({} ordering, up to {} at once, {} concurrency)",
           function.name(),
@@ -149,12 +150,15 @@ final class FunctionRuntime
 
   /** Starts the consumer thread of one function, which starts a new consumer after a failure. */
   private RunningFunction start(
-      FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
+      FunctionDescriptor function,
+      SchemaRegistryClient client,
+      AvroSerializer serializer,
+      StateValues stateValues) {
     FunctionMetrics metrics = FunctionMetrics.of(meters, function.name());
     UsageMeter usageMeter = usage == null ? UsageMeter.NONE : usage.meter(function.name());
     ConsumerLoopStatus status = new ConsumerLoopStatus(function.name());
     Supplier<ConsumerLoopSupervisor.Run> runs =
-        () -> newRun(function, client, serializer, metrics, usageMeter, status);
+        () -> newRun(function, client, serializer, stateValues, metrics, usageMeter, status);
     ConsumerLoopSupervisor supervisor =
         new ConsumerLoopSupervisor(
             function.name(),
@@ -180,9 +184,12 @@ final class FunctionRuntime
       FunctionDescriptor function,
       SchemaRegistryClient client,
       AvroSerializer serializer,
+      StateValues stateValues,
       FunctionMetrics metrics,
       UsageMeter usageMeter,
       ConsumerLoopStatus status) {
+    // Global tables are read to their end here, before the consumer is created.
+    StateStores state = StateStores.open(function, kafka, stateValues);
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
@@ -193,7 +200,8 @@ final class FunctionRuntime
             function.ordering(), limiter, "runnel-" + function.name() + "-handler");
     List<Runnable> closers =
         new ArrayList<>(
-            List.of(dispatcher::close, KafkaClientMeters.bind(meters, consumer)::close));
+            List.of(
+                dispatcher::close, KafkaClientMeters.bind(meters, consumer)::close, state::close));
     RecordProcessor processor;
     CommitStrategy commits;
     RecordWork.SendFailures sendFailures;
@@ -205,15 +213,16 @@ final class FunctionRuntime
       closers.add(transactional::close);
       closers.add(KafkaClientMeters.bind(meters, transactional.producer)::close);
       TransactionalCommits transactions =
-          new TransactionalCommits(function.name(), consumer, offsets, transactional);
+          new TransactionalCommits(function.name(), consumer, offsets, transactional, state);
       processor =
           newProcessor(
-              function, client, dispatcher, retryTopics, transactional, metrics, usageMeter);
+              function, client, dispatcher, retryTopics, transactional, metrics, usageMeter, state);
       commits = transactions;
       sendFailures = transactions::abortAtNextCommit;
     } else {
       processor =
-          newProcessor(function, client, dispatcher, retryTopics, producer, metrics, usageMeter);
+          newProcessor(
+              function, client, dispatcher, retryTopics, producer, metrics, usageMeter, state);
       commits =
           new AsyncOffsetCommits(function.name(), consumer, offsets, runtime.getDrainTimeout());
       sendFailures = processor::handleAgain;
@@ -238,7 +247,8 @@ final class FunctionRuntime
                 consumer,
                 offsets,
                 metrics),
-            status);
+            status,
+            state);
     return new ConsumerLoopSupervisor.Run(loop, closers);
   }
 
@@ -249,7 +259,8 @@ final class FunctionRuntime
       RetryTopics retryTopics,
       OutputProducer output,
       FunctionMetrics metrics,
-      UsageMeter usageMeter) {
+      UsageMeter usageMeter,
+      StateStores state) {
     return new RecordProcessor(
         function,
         new RecordDecoder(
@@ -262,7 +273,8 @@ final class FunctionRuntime
         dispatcher,
         metrics,
         usageMeter,
-        tracing);
+        tracing,
+        state);
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {

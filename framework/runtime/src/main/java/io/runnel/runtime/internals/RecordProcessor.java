@@ -41,6 +41,7 @@ final class RecordProcessor {
   private final FunctionMetrics metrics;
   private final UsageMeter usage;
   private final RecordTracing tracing;
+  private final StateStores state;
 
   RecordProcessor(
       FunctionDescriptor function,
@@ -53,7 +54,8 @@ final class RecordProcessor {
       KeyOrderedDispatcher dispatcher,
       FunctionMetrics metrics,
       UsageMeter usage,
-      RecordTracing tracing) {
+      RecordTracing tracing,
+      StateStores state) {
     this.function = function;
     this.decoder = decoder;
     this.bean = bean;
@@ -67,6 +69,7 @@ final class RecordProcessor {
     this.metrics = metrics;
     this.usage = usage;
     this.tracing = tracing;
+    this.state = state;
   }
 
   /**
@@ -139,11 +142,20 @@ final class RecordProcessor {
       work.handled();
       return;
     }
+    RecordEventContext[] lastAttempt = new RecordEventContext[1];
     Invocation.Outcome outcome =
         invoke(
             () -> {
               RecordEventContext context =
-                  new RecordEventContext(function.name(), work, producer, usage, tracing, trace);
+                  new RecordEventContext(
+                      function.name(),
+                      work,
+                      producer,
+                      usage,
+                      tracing,
+                      trace,
+                      state.forRecord(work.record()));
+              lastAttempt[0] = context;
               Object result =
                   function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
                       ? function.method().invoke(bean, event, context)
@@ -155,6 +167,15 @@ final class RecordProcessor {
                 context.replyIfRequested(result);
               }
             });
+    if (outcome.succeeded()) {
+      // After the invocation, not in its attempt: an attempt the watchdog timed out after its
+      // handler returned is tried again, and must not have written.
+      try {
+        lastAttempt[0].flushState();
+      } catch (RuntimeException e) {
+        outcome = new Invocation.Outcome(e, outcome.attempts(), false);
+      }
+    }
     finish(List.of(work), List.of(trace), outcome);
   }
 
@@ -273,7 +294,11 @@ final class RecordProcessor {
           outcome.attempts(),
           outcome.failure().toString());
       for (int i = 0; i < works.size(); i++) {
-        retryLaterOrDeadLetter(works.get(i), traces.get(i), outcome);
+        if (outcome.failure() instanceof StateAccessException state) {
+          deadLetter(works.get(i), traces.get(i), state.stage(), state, outcome.attempts());
+        } else {
+          retryLaterOrDeadLetter(works.get(i), traces.get(i), outcome);
+        }
       }
     }
     works.forEach(RecordWork::handled);
