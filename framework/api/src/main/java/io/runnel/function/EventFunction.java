@@ -51,6 +51,21 @@ public @interface EventFunction {
    */
   String[] topics() default {};
 
+  /**
+   * The keyed stores the function uses through {@link EventContext#store}: each is backed by the
+   * compacted topic {@code <group>-<store>-changelog} and a copy in memory of each assigned
+   * partition, restored from it before the partition's records run. Needs {@link Ordering#KEY} or
+   * {@link Ordering#PARTITION}, one input topic, no retry topics and a handler taking an {@link
+   * EventContext}.
+   */
+  String[] stores() default {};
+
+  /**
+   * Compacted topics read whole and kept up to date, for read-only lookups of any key through
+   * {@link EventContext#globalTable}; each is read to its end before the first record runs.
+   */
+  String[] globalTables() default {};
+
   /** The consumer group; defaults to {@code runnel-<name>}. */
   String group() default "";
 

@@ -20,6 +20,8 @@ import org.apache.avro.Schema;
  *     of a {@code GenericRecord} function, or null when such a function reads the writer's schema
  * @param eventType the generated class or {@code GenericRecord}
  * @param scaling the replicas its lag calls for
+ * @param stores the names of its keyed stores
+ * @param globalTables the topics it reads as global tables
  */
 public record FunctionDescriptor(
     String name,
@@ -42,10 +44,17 @@ public record FunctionDescriptor(
     Class<?> eventType,
     BeanDefinition<?> bean,
     ExecutableMethod<Object, Object> method,
-    FunctionScaling scaling) {
+    FunctionScaling scaling,
+    List<String> stores,
+    List<String> globalTables) {
 
   /** The dead-letter topic for records read from {@code inputTopic}. */
   public String deadLetterTopicFor(String inputTopic) {
     return deadLetterTopic != null ? deadLetterTopic : inputTopic + ".dlq";
+  }
+
+  /** The compacted topic that backs keyed store {@code store}. */
+  public String changelogTopicOf(String store) {
+    return group + "-" + store + "-changelog";
   }
 }

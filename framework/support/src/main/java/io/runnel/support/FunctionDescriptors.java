@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.generic.GenericRecord;
@@ -200,8 +201,17 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
             handler.eventType(),
             bean,
             (ExecutableMethod<Object, Object>) method,
-            scaling(settings));
+            scaling(settings),
+            settings.list(
+                "stores",
+                String.class,
+                () -> List.of(method.stringValues(EventFunction.class, "stores"))),
+            settings.list(
+                "globalTables",
+                String.class,
+                () -> List.of(method.stringValues(EventFunction.class, "globalTables"))));
     check(function, settings.prefix);
+    checkState(function, settings.prefix);
     return function;
   }
 
@@ -320,6 +330,53 @@ public final class FunctionDescriptors implements ExecutableMethodProcessor<Even
           RunnelHeaders.REPLY_TOPIC,
           prefix);
     }
+  }
+
+  private static final Pattern TOPIC_NAME_PART = Pattern.compile("[a-zA-Z0-9._-]+");
+
+  /**
+   * Keyed state is safe only where one invocation at a time handles a key, and only one instance
+   * holds a key's partition: so not with unordered records, nor with retry topics (whose partitions
+   * move between instances independently of the input's), nor across input topics (whose partitions
+   * of the same number may be assigned apart).
+   */
+  private static void checkState(FunctionDescriptor function, String prefix) {
+    for (String store : function.stores()) {
+      require(
+          TOPIC_NAME_PART.matcher(store).matches(),
+          prefix
+              + "stores: '"
+              + store
+              + "' is not a valid store name (letters, digits, '.', '_', '-'): it names the topic "
+              + function.changelogTopicOf(store));
+    }
+    for (String table : function.globalTables()) {
+      require(
+          TOPIC_NAME_PART.matcher(table).matches(),
+          prefix + "global-tables: '" + table + "' is not a valid topic name");
+    }
+    boolean stateful = !function.stores().isEmpty() || !function.globalTables().isEmpty();
+    require(
+        !stateful || function.shape() == FunctionShape.SINGLE_WITH_CONTEXT,
+        prefix
+            + "stores and global-tables are read through the EventContext: function "
+            + function.name()
+            + " must take handle(T, EventContext)");
+    if (function.stores().isEmpty()) {
+      return;
+    }
+    String stores = prefix + "stores " + function.stores();
+    require(
+        function.ordering() != Ordering.UNORDERED,
+        stores
+            + " need ordering KEY or PARTITION: with UNORDERED two invocations for the same key"
+            + " may read and write a value at once");
+    require(
+        function.topics().size() == 1,
+        stores + " need exactly one input topic, was " + function.topics());
+    require(
+        function.retryTopicDelaysMs().isEmpty(),
+        stores + " cannot be used with retry-topic-delays-ms (retry topics break key order)");
   }
 
   private static Schema readerSchema(

@@ -2,11 +2,15 @@ package io.runnel.test;
 
 import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
+import io.runnel.function.GlobalTable;
+import io.runnel.function.KeyedStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -20,6 +24,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * function.handle(reading, context);
  * assertThat(context.emitted()).extracting(TestEventContext.Emitted::topic).containsExactly("iot.alerts");
  * }</pre>
+ *
+ * <p>Its stores hold one value per store (the record's key's), set with {@link #withStoreValue} and
+ * read back with {@link #storeValue}; its global tables hold the entries given with {@link
+ * #withGlobalTableEntry}.
  *
  * <p>Defaults: topic {@code test}, partition 0, offset 0, the time of creation, no headers,
  * function name {@code test}.
@@ -52,6 +60,9 @@ public final class TestEventContext implements EventContext {
   private String functionName = "test";
   private final RecordHeaders headers = new RecordHeaders();
   private final List<Emitted> emitted = Collections.synchronizedList(new ArrayList<>());
+  // This record's key's value in each store, and each global table's entries.
+  private final Map<String, Object> storeValues = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> globalTables = new ConcurrentHashMap<>();
   private final Emitter emitter =
       new Emitter() {
         @Override
@@ -103,6 +114,25 @@ public final class TestEventContext implements EventContext {
   public TestEventContext withHeader(String name, String value) {
     headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     return this;
+  }
+
+  /** Sets the value the record's key has in {@code store} when the handler runs. */
+  public TestEventContext withStoreValue(String store, Object value) {
+    storeValues.put(store, value);
+    return this;
+  }
+
+  /** Adds an entry to the global table of {@code topic}. */
+  public TestEventContext withGlobalTableEntry(String topic, String key, Object value) {
+    globalTables.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(key, value);
+    return this;
+  }
+
+  /**
+   * The value the record's key has in {@code store} (after the handler ran: what it put), or null.
+   */
+  public <T> T storeValue(String store, Class<T> type) {
+    return type.cast(storeValues.get(store));
   }
 
   /** What the handler emitted so far, in order. */
@@ -163,5 +193,31 @@ public final class TestEventContext implements EventContext {
   @Override
   public Emitter emitter() {
     return emitter;
+  }
+
+  /** Any store name works here: declarations are checked by the runtime. */
+  @Override
+  public <V> KeyedStore<V> store(String name, Class<V> valueType) {
+    return new KeyedStore<>() {
+      @Override
+      public V get() {
+        return valueType.cast(storeValues.get(name));
+      }
+
+      @Override
+      public void put(V value) {
+        storeValues.put(name, value);
+      }
+
+      @Override
+      public void delete() {
+        storeValues.remove(name);
+      }
+    };
+  }
+
+  @Override
+  public <V> GlobalTable<V> globalTable(String topic, Class<V> valueType) {
+    return key -> valueType.cast(globalTables.getOrDefault(topic, Map.of()).get(key));
   }
 }

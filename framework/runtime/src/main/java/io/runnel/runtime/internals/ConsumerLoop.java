@@ -64,6 +64,7 @@ final class ConsumerLoop implements Runnable {
   private final RecordMeters meters;
   private final LagMonitor lag;
   private final ConsumerLoopStatus status;
+  private final AssignedState state;
   private boolean polled;
   private boolean paused;
   private int buffered;
@@ -86,7 +87,8 @@ final class ConsumerLoop implements Runnable {
       RecordWork.SendFailures sendFailures,
       RecordMeters meters,
       LagMonitor lag,
-      ConsumerLoopStatus status) {
+      ConsumerLoopStatus status,
+      AssignedState state) {
     this.functionName = functionName;
     this.topics = topics;
     this.maxBufferedRecords = maxBufferedRecords;
@@ -99,6 +101,7 @@ final class ConsumerLoop implements Runnable {
     this.meters = meters;
     this.lag = lag;
     this.status = status;
+    this.state = state;
   }
 
   @Override
@@ -189,14 +192,16 @@ final class ConsumerLoop implements Runnable {
   }
 
   /**
-   * On revoke: finish and commit the revoked partitions' records before they move to another
-   * consumer. Partitions assigned while paused start paused.
+   * On assignment: load the partitions' state (its {@link AssignedState}) before {@code poll}
+   * returns their records. On revoke: finish and commit the revoked partitions' records before they
+   * move to another consumer, then drop their state. Partitions assigned while paused start paused.
    */
   private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("Function {} assigned {}", functionName, partitions);
       status.assigned(consumer.assignment().size());
+      state.assigned(partitions);
       if (paused) {
         consumer.pause(partitions);
       }
@@ -207,6 +212,7 @@ final class ConsumerLoop implements Runnable {
       LOG.info("Function {} revoked {}", functionName, partitions);
       commits.commitRevoked(partitions);
       offsets.forget(partitions);
+      state.dropped(partitions);
       lag.forget(partitions);
       status.assigned(held(partitions));
     }
@@ -218,6 +224,7 @@ final class ConsumerLoop implements Runnable {
           functionName,
           partitions);
       offsets.forget(partitions);
+      state.dropped(partitions);
       lag.forget(partitions);
       status.assigned(held(partitions));
     }

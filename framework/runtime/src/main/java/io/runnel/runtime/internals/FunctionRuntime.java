@@ -137,8 +137,9 @@ final class FunctionRuntime
               instance.getInstanceId(),
               Duration.ofMinutes(1));
     }
+    StateValues stateValues = new StateValues(client, serializer);
     for (FunctionDescriptor function : enabled) {
-      running.add(start(function, client, serializer));
+      running.add(start(function, client, serializer, stateValues));
       LOG.info(
           "Function {} consuming {} as group {} ({} ordering, up to {} at once, {} concurrency)",
           function.name(),
@@ -152,14 +153,17 @@ final class FunctionRuntime
 
   /** Starts the consumer thread of one function, which starts a new consumer after a failure. */
   private RunningFunction start(
-      FunctionDescriptor function, SchemaRegistryClient client, AvroSerializer serializer) {
+      FunctionDescriptor function,
+      SchemaRegistryClient client,
+      AvroSerializer serializer,
+      StateValues stateValues) {
     RecordMeters recordMeters =
         new RecordMeters(
             FunctionMetrics.of(meters, function.name()),
             usage == null ? UsageMeter.NONE : usage.meter(function.name()));
     ConsumerLoopStatus status = new ConsumerLoopStatus(function.name());
     Supplier<ConsumerLoopSupervisor.Run> runs =
-        () -> newRun(function, client, serializer, recordMeters, status);
+        () -> newRun(function, client, serializer, stateValues, recordMeters, status);
     ConsumerLoopSupervisor supervisor =
         new ConsumerLoopSupervisor(
             function.name(),
@@ -185,9 +189,12 @@ final class FunctionRuntime
       FunctionDescriptor function,
       SchemaRegistryClient client,
       AvroSerializer serializer,
+      StateValues stateValues,
       RecordMeters recordMeters,
       ConsumerLoopStatus status) {
     FunctionMetrics metrics = recordMeters.metrics();
+    // Global tables are read to their end here, before the consumer is created.
+    StateStores state = StateStores.open(function, kafka, stateValues);
     KafkaConsumer<byte[], byte[]> consumer = newConsumer(function);
     PartitionOffsets offsets = new PartitionOffsets(function.name(), runtime.getDrainTimeout());
     RetryTopics retryTopics = new RetryTopics(function.retryTopicDelaysMs());
@@ -198,7 +205,8 @@ final class FunctionRuntime
             function.ordering(), limiter, "runnel-" + function.name() + "-handler");
     List<Runnable> closers =
         new ArrayList<>(
-            List.of(dispatcher::close, KafkaClientMeters.bind(meters, consumer)::close));
+            List.of(
+                dispatcher::close, KafkaClientMeters.bind(meters, consumer)::close, state::close));
     RecordProcessor processor;
     CommitStrategy commits;
     RecordWork.SendFailures sendFailures;
@@ -210,13 +218,15 @@ final class FunctionRuntime
       closers.add(transactional::close);
       closers.add(KafkaClientMeters.bind(meters, transactional.producer)::close);
       TransactionalCommits transactions =
-          new TransactionalCommits(function.name(), consumer, offsets, transactional);
+          new TransactionalCommits(function.name(), consumer, offsets, transactional, state);
       processor =
-          newProcessor(function, client, dispatcher, retryTopics, transactional, recordMeters);
+          newProcessor(
+              function, client, dispatcher, retryTopics, transactional, recordMeters, state);
       commits = transactions;
       sendFailures = transactions::abortAtNextCommit;
     } else {
-      processor = newProcessor(function, client, dispatcher, retryTopics, producer, recordMeters);
+      processor =
+          newProcessor(function, client, dispatcher, retryTopics, producer, recordMeters, state);
       commits =
           new AsyncOffsetCommits(function.name(), consumer, offsets, runtime.getDrainTimeout());
       sendFailures = processor::handleAgain;
@@ -241,7 +251,8 @@ final class FunctionRuntime
                 consumer,
                 offsets,
                 metrics),
-            status);
+            status,
+            state);
     return new ConsumerLoopSupervisor.Run(loop, closers);
   }
 
@@ -251,7 +262,8 @@ final class FunctionRuntime
       KeyOrderedDispatcher dispatcher,
       RetryTopics retryTopics,
       OutputProducer output,
-      RecordMeters recordMeters) {
+      RecordMeters recordMeters,
+      StateStores state) {
     return new RecordProcessor(
         function,
         new RecordDecoder(
@@ -263,7 +275,8 @@ final class FunctionRuntime
         watchdog,
         dispatcher,
         recordMeters,
-        tracing);
+        tracing,
+        state);
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer(FunctionDescriptor function) {

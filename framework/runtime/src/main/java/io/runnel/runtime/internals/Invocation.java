@@ -45,7 +45,8 @@ final class Invocation {
         // Interrupted from outside (shutdown), not by the watchdog: leave the record unfinished.
         return new Outcome(failure, number, true);
       }
-      if (!retryPolicy.retries(failure, number)) {
+      // State that is not declared or does not decode stays so: no attempt could succeed.
+      if (failure instanceof StateAccessException || !retryPolicy.retries(failure, number)) {
         return new Outcome(failure, number, false);
       }
       try {

@@ -3,6 +3,8 @@ package io.runnel.runtime.internals;
 import io.opentelemetry.context.Context;
 import io.runnel.function.Emitter;
 import io.runnel.function.EventContext;
+import io.runnel.function.GlobalTable;
+import io.runnel.function.KeyedStore;
 import io.runnel.function.Output;
 import io.runnel.function.RunnelHeaders;
 import io.runnel.support.RecordTracing;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * RecordWork}, so the record's offset is committed only once Kafka acknowledged it. Every output
  * carries the headers of its {@link Output}, if it is one, and the trace context of the record's
  * span, written here rather than taken from the sending thread: the user may emit from any thread,
- * and the shared producer sends from its own.
+ * and the shared producer sends from its own. Its stores and global tables are the record's {@link
+ * RecordState}.
  */
 final class RecordEventContext implements EventContext, Emitter {
 
@@ -30,6 +33,7 @@ final class RecordEventContext implements EventContext, Emitter {
   private final UsageMeter usage;
   private final RecordTracing tracing;
   private final Context trace;
+  private final RecordState state;
 
   RecordEventContext(
       String functionName,
@@ -37,7 +41,8 @@ final class RecordEventContext implements EventContext, Emitter {
       OutputProducer producer,
       UsageMeter usage,
       RecordTracing tracing,
-      Context trace) {
+      Context trace,
+      RecordState state) {
     this.functionName = functionName;
     this.work = work;
     this.record = work.record();
@@ -45,6 +50,7 @@ final class RecordEventContext implements EventContext, Emitter {
     this.usage = usage;
     this.tracing = tracing;
     this.trace = trace;
+    this.state = state;
   }
 
   @Override
@@ -130,5 +136,20 @@ final class RecordEventContext implements EventContext, Emitter {
   @Override
   public Emitter emitter() {
     return this;
+  }
+
+  @Override
+  public <V> KeyedStore<V> store(String name, Class<V> valueType) {
+    return state.store(name, valueType);
+  }
+
+  @Override
+  public <V> GlobalTable<V> globalTable(String topic, Class<V> valueType) {
+    return state.globalTable(topic, valueType);
+  }
+
+  /** Makes the invocation's state writes part of the record: called once it succeeded. */
+  void flushState() {
+    state.flush(producer, work);
   }
 }

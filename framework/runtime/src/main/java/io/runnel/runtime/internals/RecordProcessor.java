@@ -41,6 +41,7 @@ final class RecordProcessor {
   private final FunctionMetrics metrics;
   private final RecordMeters meters;
   private final RecordTracing tracing;
+  private final StateStores state;
 
   RecordProcessor(
       FunctionDescriptor function,
@@ -52,7 +53,8 @@ final class RecordProcessor {
       InvocationWatchdog watchdog,
       KeyOrderedDispatcher dispatcher,
       RecordMeters meters,
-      RecordTracing tracing) {
+      RecordTracing tracing,
+      StateStores state) {
     this.function = function;
     this.decoder = decoder;
     this.bean = bean;
@@ -66,6 +68,7 @@ final class RecordProcessor {
     this.metrics = meters.metrics();
     this.meters = meters;
     this.tracing = tracing;
+    this.state = state;
   }
 
   /**
@@ -133,12 +136,20 @@ final class RecordProcessor {
       work.handled();
       return;
     }
+    RecordEventContext[] lastAttempt = new RecordEventContext[1];
     Invocation.Outcome outcome =
         invoke(
             () -> {
               RecordEventContext context =
                   new RecordEventContext(
-                      function.name(), work, producer, meters.usage(), tracing, trace);
+                      function.name(),
+                      work,
+                      producer,
+                      meters.usage(),
+                      tracing,
+                      trace,
+                      state.forRecord(work.record()));
+              lastAttempt[0] = context;
               Object result =
                   function.shape() == FunctionShape.SINGLE_WITH_CONTEXT
                       ? function.method().invoke(bean, event, context)
@@ -150,6 +161,15 @@ final class RecordProcessor {
                 context.replyIfRequested(result);
               }
             });
+    if (outcome.succeeded()) {
+      // After the invocation, not in its attempt: an attempt the watchdog timed out after its
+      // handler returned is tried again, and must not have written.
+      try {
+        lastAttempt[0].flushState();
+      } catch (RuntimeException e) {
+        outcome = new Invocation.Outcome(e, outcome.attempts(), false);
+      }
+    }
     finish(List.of(work), List.of(trace), outcome);
   }
 
@@ -267,7 +287,11 @@ final class RecordProcessor {
           outcome.attempts(),
           outcome.failure().toString());
       for (int i = 0; i < works.size(); i++) {
-        retryLaterOrDeadLetter(works.get(i), traces.get(i), outcome);
+        if (outcome.failure() instanceof StateAccessException state) {
+          deadLetter(works.get(i), traces.get(i), state.stage(), state, outcome.attempts());
+        } else {
+          retryLaterOrDeadLetter(works.get(i), traces.get(i), outcome);
+        }
       }
     }
     works.forEach(RecordWork::handled);

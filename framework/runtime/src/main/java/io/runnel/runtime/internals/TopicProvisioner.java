@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -29,13 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure, once at start-up and with one admin client, that every topic this instance's
- * functions use exists: their inputs, output topics, dead-letter topics and retry topics. A missing
- * topic is created unless {@code runnel.runtime.create-topics} is false: an input with {@code
- * runnel.runtime.topics.partitions} or the broker's default ({@code num.partitions}), any other
- * topic with that setting or as many partitions as the inputs it is written from (the most of
- * them); replicas from {@code runnel.runtime.topics.replication-factor} or the broker's default. A
- * topic that is missing and may not or cannot be created fails start-up naming it, rather than
- * every send to it blocking the sending thread later.
+ * functions use exists: their inputs, output topics, dead-letter, retry and changelog topics and
+ * global tables. A missing topic is created unless {@code runnel.runtime.create-topics} is false:
+ * an input with {@code runnel.runtime.topics.partitions} or the broker's default ({@code
+ * num.partitions}), any other topic with that setting or as many partitions as the inputs it is
+ * written from (the most of them), but a store's changelog always with its input's count,
+ * compacted; replicas from {@code runnel.runtime.topics.replication-factor} or the broker's
+ * default. A topic that is missing and may not or cannot be created fails start-up naming it,
+ * rather than every send to it blocking the sending thread later.
  */
 final class TopicProvisioner {
 
@@ -47,6 +49,8 @@ final class TopicProvisioner {
     final List<String> roles = new ArrayList<>();
     final Set<String> writtenFrom = new LinkedHashSet<>();
     boolean input;
+    // A store's changelog: compacted, and partitioned exactly as its input.
+    boolean changelog;
 
     Need(String topic) {
       this.topic = topic;
@@ -79,6 +83,7 @@ final class TopicProvisioner {
     others.forEach((topic, role) -> needs.computeIfAbsent(topic, Need::new).roles.add(role));
     try (Admin admin = Admin.create(kafka.adminConfig())) {
       Map<String, Integer> partitions = existingPartitions(admin, needs.values());
+      checkChangelogPartitions(needs.values(), partitions);
       List<Need> missing =
           needs.values().stream().filter(need -> !partitions.containsKey(need.topic)).toList();
       if (missing.isEmpty()) {
@@ -115,6 +120,15 @@ final class TopicProvisioner {
         if (function.outputTopic() != null) {
           need(needs, function.outputTopic(), "output" + of, input);
         }
+        for (String store : function.stores()) {
+          need(needs, function.changelogTopicOf(store), "changelog of store " + store + of, input);
+          needs.get(function.changelogTopicOf(store)).changelog = true;
+        }
+      }
+      for (String table : function.globalTables()) {
+        Need need = needs.computeIfAbsent(table, Need::new);
+        need.input = true;
+        need.roles.add("global table" + of);
       }
     }
     return needs;
@@ -126,6 +140,36 @@ final class TopicProvisioner {
       need.roles.add(role);
     }
     need.writtenFrom.add(input);
+  }
+
+  /**
+   * A store's state for a key lives in the changelog partition of the key's input partition: a
+   * changelog with other partitions than its input would lose or mix state.
+   */
+  private static void checkChangelogPartitions(
+      Iterable<Need> needs, Map<String, Integer> partitions) {
+    for (Need need : needs) {
+      Integer count = partitions.get(need.topic);
+      if (!need.changelog || count == null) {
+        continue;
+      }
+      for (String input : need.writtenFrom) {
+        Integer inputCount = partitions.get(input);
+        if (inputCount != null && !inputCount.equals(count)) {
+          throw new ConfigurationException(
+              "Topic "
+                  + need
+                  + " has "
+                  + count
+                  + " partitions but its input "
+                  + input
+                  + " has "
+                  + inputCount
+                  + ": a changelog needs as many as its input. Delete it to have it created again"
+                  + " (its state is rebuilt from the input only by reprocessing it)");
+        }
+      }
+    }
   }
 
   /**
@@ -173,16 +217,18 @@ final class TopicProvisioner {
     RuntimeSettings.Topics settings = runtime.getTopics();
     List<NewTopic> topics = new ArrayList<>();
     for (Need need : missing) {
-      Optional<Integer> count =
-          settings
-              .getPartitions()
-              .or(
-                  () ->
-                      need.writtenFrom.stream()
-                          .map(partitions::get)
-                          .filter(Objects::nonNull)
-                          .max(Integer::compare));
-      topics.add(new NewTopic(need.topic, count, settings.getReplicationFactor()));
+      Optional<Integer> inputs =
+          need.writtenFrom.stream()
+              .map(partitions::get)
+              .filter(Objects::nonNull)
+              .max(Integer::compare);
+      Optional<Integer> count = need.changelog ? inputs : settings.getPartitions().or(() -> inputs);
+      NewTopic topic = new NewTopic(need.topic, count, settings.getReplicationFactor());
+      if (need.changelog) {
+        topic.configs(
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      }
+      topics.add(topic);
     }
     CreateTopicsResult result = admin.createTopics(topics);
     for (Need need : missing) {

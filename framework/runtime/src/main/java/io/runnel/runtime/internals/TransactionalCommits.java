@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * one transaction of the function's {@link TransactionalProducer}. When an output was not
  * acknowledged or records still run at the drain timeout, it aborts instead and rewinds the
  * consumer to the last committed offsets, so those records are polled and handled again in a new
- * transaction. One transaction spans all partitions, so a revoke commits them all.
+ * transaction, and has the function's {@link AssignedState} read again, as it holds the aborted
+ * writes. One transaction spans all partitions, so a revoke commits them all.
  */
 final class TransactionalCommits implements CommitStrategy {
 
@@ -29,17 +30,20 @@ final class TransactionalCommits implements CommitStrategy {
   private final Consumer<byte[], byte[]> consumer;
   private final PartitionOffsets offsets;
   private final TransactionalProducer producer;
+  private final AssignedState state;
   private final AtomicBoolean sendFailed = new AtomicBoolean();
 
   TransactionalCommits(
       String functionName,
       Consumer<byte[], byte[]> consumer,
       PartitionOffsets offsets,
-      TransactionalProducer producer) {
+      TransactionalProducer producer,
+      AssignedState state) {
     this.functionName = functionName;
     this.consumer = consumer;
     this.offsets = offsets;
     this.producer = producer;
+    this.state = state;
   }
 
   /**
@@ -104,5 +108,6 @@ final class TransactionalCommits implements CommitStrategy {
       }
     }
     offsets.forgetAll();
+    state.reload(consumer.assignment());
   }
 }

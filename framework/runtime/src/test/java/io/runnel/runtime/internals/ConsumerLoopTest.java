@@ -57,7 +57,8 @@ class ConsumerLoopTest {
             consumer,
             offsets,
             FunctionMetrics.NONE),
-        status);
+        status,
+        AssignedState.NONE);
   }
 
   ConsumerLoopTest() {

@@ -25,7 +25,8 @@ class TransactionalCommitsTest {
   final TransactionalProducer producer = new TransactionalProducer(kafka, null);
 
   PartitionOffsets offsets = new PartitionOffsets("f", Duration.ofMinutes(1));
-  TransactionalCommits commits = new TransactionalCommits("f", consumer, offsets, producer);
+  TransactionalCommits commits =
+      new TransactionalCommits("f", consumer, offsets, producer, AssignedState.NONE);
 
   TransactionalCommitsTest() {
     consumer.assign(List.of(P0));
@@ -91,7 +92,7 @@ class TransactionalCommitsTest {
   @Test
   void recordsStillRunningAtTheDrainTimeoutAbortAndRewindToTheBeginning() {
     offsets = new PartitionOffsets("f", Duration.ZERO);
-    commits = new TransactionalCommits("f", consumer, offsets, producer);
+    commits = new TransactionalCommits("f", consumer, offsets, producer, AssignedState.NONE);
     consumer.seek(P0, 3);
     take(3).handled();
     take(4); // still running
