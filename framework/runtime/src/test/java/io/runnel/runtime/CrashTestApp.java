@@ -96,10 +96,12 @@ public final class CrashTestApp {
   }
 
   /**
-   * Starts this app in a JVM of its own, on this JVM's classpath, copying {@code stream} with the
-   * given system properties (further settings), its output into {@code log}.
+   * Starts {@code app} (this app or another with the same arguments) in a JVM of its own, on this
+   * JVM's classpath, on {@code stream} with the given system properties (further settings), its
+   * output into {@code log}.
    */
   static Process startProcess(
+      Class<?> app,
       RunnelTestKit kit,
       CopyStream stream,
       boolean exactlyOnce,
@@ -113,7 +115,7 @@ public final class CrashTestApp {
         List.of(
             "-cp",
             System.getProperty("java.class.path"),
-            CrashTestApp.class.getName(),
+            app.getName(),
             kit.bootstrapServers(),
             kit.registryUrl(),
             stream.input(),

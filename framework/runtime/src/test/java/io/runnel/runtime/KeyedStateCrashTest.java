@@ -80,19 +80,7 @@ class KeyedStateCrashTest {
 
   private static Process start(RunnelTestKit kit, CopyStream stream, boolean exactlyOnce, File log)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            CountingTestApp.class.getName(),
-            kit.bootstrapServers(),
-            kit.registryUrl(),
-            stream.input(),
-            stream.output(),
-            exactlyOnce ? "exactly-once" : "at-least-once")
-        .redirectErrorStream(true)
-        .redirectOutput(log)
-        .start();
+    return CrashTestApp.startProcess(
+        CountingTestApp.class, kit, stream, exactlyOnce, log, Map.of());
   }
 }

@@ -78,7 +78,12 @@ class MultiProcessScalingTest {
         Files.writeString(SLOW_WHILE, "");
         processes.add(
             CrashTestApp.startProcess(
-                kit, stream, false, logs.resolve("process-" + count + ".log").toFile(), SETTINGS));
+                CrashTestApp.class,
+                kit,
+                stream,
+                false,
+                logs.resolve("process-" + count + ".log").toFile(),
+                SETTINGS));
         awaitPartitionsSpreadOver(admin, CrashTestApp.group(stream.input()), count);
         Files.delete(SLOW_WHILE);
         // Throughput with `count` processes: outputs over the next tenth of the backlog.

@@ -49,7 +49,12 @@ class ProcessCrashTest {
     for (int kill = 1; kill <= KILLS; kill++) {
       Process process =
           CrashTestApp.startProcess(
-              kit, stream, exactlyOnce, logs.resolve("run-" + kill + ".log").toFile(), Map.of());
+              CrashTestApp.class,
+              kit,
+              stream,
+              exactlyOnce,
+              logs.resolve("run-" + kill + ".log").toFile(),
+              Map.of());
       stream.awaitOutputs((long) EVENTS * kill / (KILLS + 1), Duration.ofSeconds(90));
       process.destroyForcibly().waitFor();
       LOG.info(
@@ -60,7 +65,12 @@ class ProcessCrashTest {
     }
     Process last =
         CrashTestApp.startProcess(
-            kit, stream, exactlyOnce, logs.resolve("run-final.log").toFile(), Map.of());
+            CrashTestApp.class,
+            kit,
+            stream,
+            exactlyOnce,
+            logs.resolve("run-final.log").toFile(),
+            Map.of());
     try {
       CopyStream.Outputs outputs = stream.readUntilComplete(Duration.ofSeconds(120));
       LOG.info(
