@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka {@link Serde}s of Avro records in the Confluent wire format, through the schema registry
- * of {@code runnel.schema-registry.*}: the same encoding {@code @EventFunction}s read and write,
- * so a topology and a function can share topics. Inject it into a {@link StreamsTopology} bean:
+ * Kafka {@link Serde}s of Avro records in the Confluent wire format, through the schema registry of
+ * {@code runnel.schema-registry.*}: the same encoding {@code @EventFunction}s read and write, so a
+ * topology and a function can share topics. Inject it into a {@link StreamsTopology} bean:
  *
  * <pre>{@code
  * builder.stream("iot.telemetry", Consumed.with(Serdes.String(), serdes.value(SensorReading.class)))
@@ -46,7 +46,9 @@ public final class AvroSerdes {
     return serde(type, false);
   }
 
-  /** A serde of record keys of {@code type}, as {@link #value(Class)} but under {@code <topic>-key}. */
+  /**
+   * A serde of record keys of {@code type}, as {@link #value(Class)} but under {@code <topic>-key}.
+   */
   public <T> Serde<T> key(Class<T> type) {
     return serde(type, true);
   }

@@ -9,11 +9,11 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a method of a Micronaut bean that builds a Kafka Streams topology: {@code void
- * build(StreamsBuilder builder)}. At start-up Runnel calls it with a new {@code StreamsBuilder}
- * and runs what it built as a Kafka Streams application of its own, with {@code application.id}
- * {@code runnel-<name>}, the cluster of {@code runnel.kafka.*}, dead-letter topics for records
- * that cannot be decoded or written, its metrics in {@code /prometheus}, an entry {@code
- * streams-<name>} in {@code /health}, and a bounded close when the application stops.
+ * build(StreamsBuilder builder)}. At start-up Runnel calls it with a new {@code StreamsBuilder} and
+ * runs what it built as a Kafka Streams application of its own, with {@code application.id} {@code
+ * runnel-<name>}, the cluster of {@code runnel.kafka.*}, dead-letter topics for records that cannot
+ * be decoded or written, its metrics in {@code /prometheus}, an entry {@code streams-<name>} in
+ * {@code /health}, and a bounded close when the application stops.
  *
  * <p>Any Kafka Streams property can be set under {@code runnel.streams.<name>.*} (for example
  * {@code runnel.streams.device-stats.num.stream.threads: 2}); values are read through {@link

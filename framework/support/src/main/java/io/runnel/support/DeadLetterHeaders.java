@@ -34,7 +34,9 @@ public record DeadLetterHeaders(
 
   private static final int MAX_STACKTRACE_CHARS = 4000;
 
-  /** Replaces the {@code runnel.error.*} headers of {@code headers} with those of {@code failure}. */
+  /**
+   * Replaces the {@code runnel.error.*} headers of {@code headers} with those of {@code failure}.
+   */
   public void writeTo(Headers headers, Throwable failure) {
     put(headers, RunnelHeaders.ERROR_EXCEPTION_CLASS, failure.getClass().getName());
     put(headers, RunnelHeaders.ERROR_EXCEPTION_MESSAGE, String.valueOf(failure.getMessage()));

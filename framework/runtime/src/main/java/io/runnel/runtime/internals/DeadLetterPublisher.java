@@ -92,7 +92,8 @@ final class DeadLetterPublisher {
           headers, "kafka_dlt-exception-cause-fqcn", failure.getCause().getClass().getName());
     }
     HeaderText.put(headers, "kafka_dlt-exception-message", String.valueOf(failure.getMessage()));
-    HeaderText.put(headers, "kafka_dlt-exception-stacktrace", DeadLetterHeaders.trimmedStackTrace(failure));
+    HeaderText.put(
+        headers, "kafka_dlt-exception-stacktrace", DeadLetterHeaders.trimmedStackTrace(failure));
     HeaderText.put(headers, "kafka_dlt-original-topic", record.topic());
     HeaderText.put(
         headers,
@@ -141,6 +142,9 @@ final class DeadLetterPublisher {
     HeaderText.put(headers, "__connect.errors.exception.class.name", failure.getClass().getName());
     HeaderText.put(
         headers, "__connect.errors.exception.message", String.valueOf(failure.getMessage()));
-    HeaderText.put(headers, "__connect.errors.exception.stacktrace", DeadLetterHeaders.trimmedStackTrace(failure));
+    HeaderText.put(
+        headers,
+        "__connect.errors.exception.stacktrace",
+        DeadLetterHeaders.trimmedStackTrace(failure));
   }
 }

@@ -33,7 +33,12 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
       return Response.retry();
     }
     return deadLetter(
-        context, record.topic(), record.key(), record.value(), DeadLetters.Stage.PRODUCE, exception);
+        context,
+        record.topic(),
+        record.key(),
+        record.value(),
+        DeadLetters.Stage.PRODUCE,
+        exception);
   }
 
   @Override

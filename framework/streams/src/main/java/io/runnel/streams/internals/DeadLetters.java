@@ -6,8 +6,8 @@ import io.runnel.support.CounterFamily;
 import io.runnel.support.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
@@ -104,8 +104,7 @@ final class DeadLetters {
     }
     counter.increment(1, topology, stage.label());
     status.count(COUNTER, 1);
-    return List.of(
-        new ProducerRecord<>(topicFor(context.topic()), null, key, value, headers));
+    return List.of(new ProducerRecord<>(topicFor(context.topic()), null, key, value, headers));
   }
 
   /** Where a record failed: the {@code runnel.error.stage} of its dead letter. */

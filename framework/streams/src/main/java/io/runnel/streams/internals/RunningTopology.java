@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One topology running as a Kafka Streams application: its state in {@code /health} (through
- * {@link ComponentStatus}), Kafka Streams' own metrics in the meter registry (Micrometer's {@link
+ * One topology running as a Kafka Streams application: its state in {@code /health} (through {@link
+ * ComponentStatus}), Kafka Streams' own metrics in the meter registry (Micrometer's {@link
  * KafkaStreamsMetrics}, tagged {@code topology}), and a close bounded by {@code close-timeout}.
  */
 final class RunningTopology implements AutoCloseable {

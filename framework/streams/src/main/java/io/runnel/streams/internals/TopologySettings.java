@@ -1,13 +1,13 @@
 package io.runnel.streams.internals;
 
-import io.micronaut.core.value.PropertyResolver;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.naming.conventions.StringConvention;
+import io.micronaut.core.value.PropertyResolver;
 import io.runnel.support.KafkaSettings;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -126,7 +126,9 @@ record TopologySettings(
               config.put(StreamsConfig.consumerPrefix(key), value);
               config.put(StreamsConfig.adminClientPrefix(key), value);
             });
-    kafka.getProducer().forEach((key, value) -> config.put(StreamsConfig.producerPrefix(key), value));
+    kafka
+        .getProducer()
+        .forEach((key, value) -> config.put(StreamsConfig.producerPrefix(key), value));
     if (kafka.getBootstrapServers() != null) {
       config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
     }
@@ -179,7 +181,9 @@ record TopologySettings(
                         + configuration.getProperty(setting, String.class).orElse("")));
   }
 
-  /** Fails naming {@code prefix.key} when Kafka knows no such property or would refuse its value. */
+  /**
+   * Fails naming {@code prefix.key} when Kafka knows no such property or would refuse its value.
+   */
   private static void validateKafkaProperty(String prefix, String key, String value) {
     String setting = prefix + "." + key;
     if (CLIENT_PREFIXES.stream().anyMatch(key::startsWith)) {
@@ -202,5 +206,4 @@ record TopologySettings(
       throw new ConfigurationException(setting + ": " + e.getMessage(), e);
     }
   }
-
 }
