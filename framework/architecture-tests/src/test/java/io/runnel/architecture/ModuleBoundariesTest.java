@@ -38,6 +38,7 @@ class ModuleBoundariesTest {
   private static final String[] REGISTRY_SERVER = {"io.runnel.registry.server.."};
   private static final String[] EMBEDDED_KAFKA = {"io.runnel.embedded.."};
   private static final String[] RUNTIME = {"io.runnel.runtime.."};
+  private static final String[] STREAMS = {"io.runnel.streams.."};
   private static final String[] TEST_KIT = {"io.runnel.test.."};
   private static final String[] DEV = {"io.runnel.dev.."};
   private static final String[] CLI = {"io.runnel.cli.."};
@@ -57,6 +58,8 @@ class ModuleBoundariesTest {
   @ArchTest static final ArchRule embeddedKafka = module(EMBEDDED_KAFKA);
 
   @ArchTest static final ArchRule runtime = module(RUNTIME, API, REGISTRY, SUPPORT, USAGE_SCHEMA);
+
+  @ArchTest static final ArchRule streams = module(STREAMS, API, REGISTRY, SUPPORT);
 
   @ArchTest
   static final ArchRule testKit = module(TEST_KIT, API, REGISTRY, REGISTRY_SERVER, EMBEDDED_KAFKA);
@@ -88,6 +91,16 @@ class ModuleBoundariesTest {
           .dependOnClassesThat()
           .resideInAPackage("io.runnel.runtime.internals..")
           .because("internals can change without notice; other modules use the runtime's settings");
+
+  @ArchTest
+  static final ArchRule streamsInternalsStayInsideTheStreamsModule =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.runnel.streams..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.runnel.streams.internals..")
+          .because("users meet @StreamsTopology and AvroSerdes; the rest can change");
 
   @ArchTest
   static final ArchRule theRuntimeAndTheApiKnowNothingOfHttp =

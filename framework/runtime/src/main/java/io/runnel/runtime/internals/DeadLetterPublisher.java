@@ -1,14 +1,11 @@
 package io.runnel.runtime.internals;
 
 import io.opentelemetry.context.Context;
-import io.runnel.function.RunnelHeaders;
 import io.runnel.runtime.DeadLetterHeaderStyle;
+import io.runnel.support.DeadLetterHeaders;
 import io.runnel.support.FunctionDescriptor;
 import io.runnel.support.RecordTracing;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,8 +18,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * configured {@link DeadLetterHeaderStyle}. Its trace context is that of the failed record's span.
  */
 final class DeadLetterPublisher {
-
-  private static final int MAX_STACKTRACE_CHARS = 4000;
 
   /** Where in the data path a record failed. */
   enum Stage {
@@ -74,21 +69,16 @@ final class DeadLetterPublisher {
       Stage stage,
       Throwable failure,
       int attempts) {
-    HeaderText.put(headers, RunnelHeaders.ERROR_EXCEPTION_CLASS, failure.getClass().getName());
-    HeaderText.put(
-        headers, RunnelHeaders.ERROR_EXCEPTION_MESSAGE, String.valueOf(failure.getMessage()));
-    HeaderText.put(headers, RunnelHeaders.ERROR_STACKTRACE, trimmedStackTrace(failure));
-    HeaderText.put(headers, RunnelHeaders.ERROR_STAGE, stage.name().toLowerCase(Locale.ROOT));
-    HeaderText.put(headers, RunnelHeaders.ERROR_ORIGINAL_TOPIC, RetryTopics.originalTopic(record));
-    HeaderText.put(
-        headers, RunnelHeaders.ERROR_ORIGINAL_PARTITION, String.valueOf(record.partition()));
-    HeaderText.put(headers, RunnelHeaders.ERROR_ORIGINAL_OFFSET, String.valueOf(record.offset()));
-    HeaderText.put(
-        headers, RunnelHeaders.ERROR_ORIGINAL_TIMESTAMP, String.valueOf(record.timestamp()));
-    HeaderText.put(headers, RunnelHeaders.ERROR_CONSUMER_GROUP, function.group());
-    HeaderText.put(headers, RunnelHeaders.ERROR_FUNCTION, function.name());
-    HeaderText.put(headers, RunnelHeaders.ERROR_ATTEMPTS, String.valueOf(attempts));
-    HeaderText.put(headers, RunnelHeaders.ERROR_FAILED_AT, Instant.now().toString());
+    new DeadLetterHeaders(
+            stage.name().toLowerCase(Locale.ROOT),
+            RetryTopics.originalTopic(record),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            function.group(),
+            function.name(),
+            attempts)
+        .writeTo(headers, failure);
   }
 
   private static void springHeaders(
@@ -102,7 +92,8 @@ final class DeadLetterPublisher {
           headers, "kafka_dlt-exception-cause-fqcn", failure.getCause().getClass().getName());
     }
     HeaderText.put(headers, "kafka_dlt-exception-message", String.valueOf(failure.getMessage()));
-    HeaderText.put(headers, "kafka_dlt-exception-stacktrace", trimmedStackTrace(failure));
+    HeaderText.put(
+        headers, "kafka_dlt-exception-stacktrace", DeadLetterHeaders.trimmedStackTrace(failure));
     HeaderText.put(headers, "kafka_dlt-original-topic", record.topic());
     HeaderText.put(
         headers,
@@ -151,15 +142,9 @@ final class DeadLetterPublisher {
     HeaderText.put(headers, "__connect.errors.exception.class.name", failure.getClass().getName());
     HeaderText.put(
         headers, "__connect.errors.exception.message", String.valueOf(failure.getMessage()));
-    HeaderText.put(headers, "__connect.errors.exception.stacktrace", trimmedStackTrace(failure));
-  }
-
-  private static String trimmedStackTrace(Throwable failure) {
-    StringWriter text = new StringWriter();
-    failure.printStackTrace(new PrintWriter(text));
-    String trace = text.toString();
-    return trace.length() <= MAX_STACKTRACE_CHARS
-        ? trace
-        : trace.substring(0, MAX_STACKTRACE_CHARS) + "\n\t...";
+    HeaderText.put(
+        headers,
+        "__connect.errors.exception.stacktrace",
+        DeadLetterHeaders.trimmedStackTrace(failure));
   }
 }
