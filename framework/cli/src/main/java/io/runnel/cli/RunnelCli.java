@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed: the reason is printed on one line", "2:bad usage"},
     // Each subcommand of every issue is registered here, by its class.
-    subcommands = {RunnelCli.DeadLetters.class, LagCommand.class, UsageCommand.class})
+    subcommands = {
+      RunnelCli.DeadLetters.class,
+      LagCommand.class,
+      UsageCommand.class,
+      ManifestsCommand.class
+    })
 public final class RunnelCli {
 
   /** {@code runnel dlq ...}: dead-letter topics. */
