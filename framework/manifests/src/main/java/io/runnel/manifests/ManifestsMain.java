@@ -75,7 +75,13 @@ public final class ManifestsMain {
       }
       AppDeclarations declarations = AppDeclarations.read(context);
       Map<String, List<Map<String, Object>>> files =
-          new KubernetesManifests(app, declarations, options).files();
+          new KubernetesManifests(
+                  app,
+                  declarations,
+                  FunctionAcls.of(
+                      "User:" + app, declarations.functions(), declarations.usageTopic()),
+                  options)
+              .files();
       for (Path file : ManifestFiles.write(options.out(), files)) {
         out.println(file);
       }

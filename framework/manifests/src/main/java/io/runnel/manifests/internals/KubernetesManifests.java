@@ -1,7 +1,6 @@
 package io.runnel.manifests.internals;
 
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.runnel.manifests.FunctionAcls;
 import io.runnel.support.FunctionDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,9 +20,9 @@ import org.apache.kafka.common.resource.PatternType;
 /**
  * The Kubernetes objects of one function app, as YAML-ready trees, by file: its Deployment, Service
  * and ServiceMonitor, the Strimzi {@code KafkaTopic}s of every topic its functions read or write
- * and its {@code KafkaUser} (SCRAM-SHA-512, the ACLs of {@link FunctionAcls}), and a KEDA {@code
- * ScaledObject} that scales the Deployment by its functions' lag; an alternative ScaledObject on
- * the Prometheus scaler goes in {@code alternatives/}.
+ * and its {@code KafkaUser} (SCRAM-SHA-512, with the ACLs it is given, {@code FunctionAcls}'
+ * derivation), and a KEDA {@code ScaledObject} that scales the Deployment by its functions' lag; an
+ * alternative ScaledObject on the Prometheus scaler goes in {@code alternatives/}.
  */
 public final class KubernetesManifests {
 
@@ -44,7 +43,12 @@ public final class KubernetesManifests {
   private final AppDeclarations declarations;
   private final ManifestOptions options;
 
-  public KubernetesManifests(String app, AppDeclarations declarations, ManifestOptions options) {
+  private final List<AclBinding> acls;
+
+  /** The manifests of {@code app}, whose principal {@code User:<app>} gets {@code acls}. */
+  public KubernetesManifests(
+      String app, AppDeclarations declarations, List<AclBinding> acls, ManifestOptions options) {
+    this.acls = List.copyOf(acls);
     this.app = app;
     this.declarations = declarations;
     this.options = options;
@@ -113,8 +117,7 @@ public final class KubernetesManifests {
   private Map<String, Object> kafkaUser() {
     // Strimzi lists one resource with its operations; Kafka's bindings are one operation each.
     Map<String, Map<String, Object>> byResource = new LinkedHashMap<>();
-    for (AclBinding acl :
-        FunctionAcls.of("User:" + app, declarations.functions(), declarations.usageTopic())) {
+    for (AclBinding acl : acls) {
       Map<String, Object> resource =
           map(
               "type", strimziResourceType(acl),
