@@ -42,6 +42,7 @@ class ModuleBoundariesTest {
   private static final String[] TEST_KIT = {"io.runnel.test.."};
   private static final String[] DEV = {"io.runnel.dev.."};
   private static final String[] CLI = {"io.runnel.cli.."};
+  private static final String[] MANIFESTS = {"io.runnel.manifests.."};
   private static final String[] EXAMPLES = {"io.runnel.examples.."};
   private static final String[] HTTP_TRIGGER = {"io.runnel.connectors.http"};
 
@@ -69,6 +70,8 @@ class ModuleBoundariesTest {
       module(DEV, API, REGISTRY, SUPPORT, RUNTIME, REGISTRY_SERVER, EMBEDDED_KAFKA);
 
   @ArchTest static final ArchRule cli = module(CLI, API, REGISTRY, USAGE_SCHEMA);
+
+  @ArchTest static final ArchRule manifests = module(MANIFESTS, API, REGISTRY, SUPPORT, RUNTIME);
 
   @ArchTest static final ArchRule cdcConnector = connector("cdc");
 

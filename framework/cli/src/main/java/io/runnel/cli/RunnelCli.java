@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       RunnelCli.DeadLetters.class,
       LagCommand.class,
       UsageCommand.class,
-      TailCommand.class
+      TailCommand.class,
+      ManifestsCommand.class
     })
 public final class RunnelCli {
 

@@ -5,6 +5,7 @@ import io.micronaut.inject.ExecutableMethod;
 import io.runnel.function.ConcurrencyPolicy;
 import io.runnel.function.Ordering;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.avro.Schema;
 
 /**
@@ -56,5 +57,30 @@ public record FunctionDescriptor(
   /** The compacted topic that backs keyed store {@code store}. */
   public String changelogTopicOf(String store) {
     return group + "-" + store + "-changelog";
+  }
+
+  /**
+   * What the transactional ids of this function start with when it is exactly-once: each instance's
+   * is this prefix and its {@code runnel.runtime.instance-id}.
+   */
+  public String transactionalIdPrefix() {
+    return "runnel-" + group + "-";
+  }
+
+  /**
+   * The non-blocking retry topics of records first read from {@code inputTopic}, by level: {@code
+   * <inputTopic>.retry.<n>}, one per {@code retryTopicDelaysMs}; empty when there are none.
+   */
+  public List<String> retryTopicsFor(String inputTopic) {
+    return IntStream.rangeClosed(1, retryTopicDelaysMs.size())
+        .mapToObj(level -> retryTopic(inputTopic, level))
+        .toList();
+  }
+
+  /**
+   * The retry topic of level {@code level} (1-based) of records first read from {@code inputTopic}.
+   */
+  public static String retryTopic(String inputTopic, int level) {
+    return inputTopic + ".retry." + level;
   }
 }

@@ -214,7 +214,7 @@ final class FunctionRuntime
       // Its own transactional producer: outputs, dead letters and offsets in one transaction.
       TransactionalProducer transactional =
           TransactionalProducer.create(
-              kafka, serializer, "runnel-" + function.group() + "-" + instance.getInstanceId());
+              kafka, serializer, function.transactionalIdPrefix() + instance.getInstanceId());
       closers.add(transactional::close);
       closers.add(KafkaClientMeters.bind(meters, transactional.producer)::close);
       TransactionalCommits transactions =

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internals;
 
+import io.runnel.support.FunctionDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +40,7 @@ final class RetryTopics {
   List<String> retryTopicsOf(String inputTopic) {
     List<String> topics = new ArrayList<>(delaysMs.size());
     for (int level = 1; level <= delaysMs.size(); level++) {
-      topics.add(retryTopic(inputTopic, level));
+      topics.add(FunctionDescriptor.retryTopic(inputTopic, level));
     }
     return topics;
   }
@@ -63,7 +64,11 @@ final class RetryTopics {
     HeaderText.put(
         headers, LAST_EXCEPTION, failure.getClass().getName() + ": " + failure.getMessage());
     return new ProducerRecord<>(
-        retryTopic(original, level), null, record.key(), record.value(), headers);
+        FunctionDescriptor.retryTopic(original, level),
+        null,
+        record.key(),
+        record.value(),
+        headers);
   }
 
   /** When a retried record may run, in epoch milliseconds; 0 for any other record. */
@@ -82,9 +87,5 @@ final class RetryTopics {
   private static int level(ConsumerRecord<byte[], byte[]> record) {
     String level = HeaderText.get(record.headers(), LEVEL);
     return level == null ? 0 : Integer.parseInt(level);
-  }
-
-  private static String retryTopic(String originalTopic, int level) {
-    return originalTopic + ".retry." + level;
   }
 }

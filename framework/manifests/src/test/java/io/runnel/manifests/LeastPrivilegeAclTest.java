@@ -1,11 +1,14 @@
-package io.runnel.runtime;
+package io.runnel.manifests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
 import io.runnel.embedded.EmbeddedKafkaBroker;
+import io.runnel.examples.iot.SensorReading;
 import io.runnel.function.RunnelHeaders;
+import io.runnel.runtime.UsageSettings;
+import io.runnel.support.FunctionDescriptors;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
@@ -13,10 +16,11 @@ import io.runnel.test.RunnelTestKit;
 import io.runnel.usage.UsageRecord;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,14 +28,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +76,16 @@ class LeastPrivilegeAclTest {
             .map(topic -> new NewTopic(topic, 2, (short) 1))
             .collect(Collectors.toSet()));
     broker.createScramUser(APP_USER, APP_PASSWORD);
-    broker.createAcls(leastPrivilegeAcls("User:" + APP_USER));
+    // Exactly what `runnel manifests` grants the app's KafkaUser, from the app's own declarations.
+    Map<String, Object> declarations = new HashMap<>(appProperties(kit));
+    declarations.put("runnel.runtime.enabled", false);
+    try (ApplicationContext app = ApplicationContext.run(declarations)) {
+      broker.createAcls(
+          FunctionAcls.of(
+              "User:" + APP_USER,
+              app.getBean(FunctionDescriptors.class).enabled(),
+              Optional.of(app.getBean(UsageSettings.class).getTopic())));
+    }
     asAdmin =
         RunnelTestKit.connect(broker.clientProperties(ADMIN, ADMIN_PASSWORD), kit.registryUrl());
   }
@@ -94,50 +100,12 @@ class LeastPrivilegeAclTest {
     }
   }
 
-  /**
-   * Everything the app of {@link AclTestFunctions} may do, derived by hand from its declarations:
-   * READ on inputs and retry topics; WRITE on outputs, dead-letter and retry topics and the usage
-   * topic; READ on each function's group; WRITE on the transactional ids of the exactly-once
-   * function ({@code runnel-<group>-<instance-id>}, so the prefix {@code runnel-<group>-}).
-   */
-  static List<AclBinding> leastPrivilegeAcls(String principal) {
-    List<AclBinding> acls = new ArrayList<>();
-    for (String topic : List.of("acl.alo.in", "acl.alo.in.retry.1", "acl.eos.in")) {
-      acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
-    }
-    for (String topic :
-        List.of(
-            "acl.alo.out",
-            "acl.alo.in.dlq",
-            "acl.alo.in.retry.1",
-            "acl.eos.out",
-            "acl.eos.in.dlq",
-            "runnel.usage")) {
-      acls.add(
-          allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
-    }
-    for (String group : List.of("runnel-acl-alo", "runnel-acl-eos")) {
-      acls.add(allow(principal, ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.READ));
-    }
-    acls.add(
-        allow(
-            principal,
-            ResourceType.TRANSACTIONAL_ID,
-            "runnel-runnel-acl-eos-",
-            PatternType.PREFIXED,
-            AclOperation.WRITE));
-    return acls;
-  }
-
-  private static AclBinding allow(
-      String principal,
-      ResourceType type,
-      String name,
-      PatternType pattern,
-      AclOperation operation) {
-    return new AclBinding(
-        new ResourcePattern(type, name, pattern),
-        new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+  private static SensorReading reading(String device, double sequence) {
+    return SensorReading.newBuilder()
+        .setDeviceId(device)
+        .setTimestamp(Instant.now())
+        .setTemperatureC(sequence)
+        .build();
   }
 
   @Test
@@ -148,12 +116,9 @@ class LeastPrivilegeAclTest {
       }
       for (String input : List.of("acl.alo.in", "acl.eos.in")) {
         for (int i = 0; i < 5; i++) {
-          asAdmin.send(input, "k" + i, ExecutionEngineTest.reading("d-" + i, i));
+          asAdmin.send(input, "k" + i, reading("d-" + i, i));
         }
-        asAdmin.send(
-            input,
-            AclTestFunctions.POISON,
-            ExecutionEngineTest.reading(AclTestFunctions.POISON, 0));
+        asAdmin.send(input, AclTestFunctions.POISON, reading(AclTestFunctions.POISON, 0));
       }
       asAdmin.awaitRecords("acl.alo.out", 5, record -> true, LONG);
       asAdmin.awaitRecords("acl.eos.out", 5, record -> true, LONG);
@@ -193,16 +158,24 @@ class LeastPrivilegeAclTest {
       RunnelTestKit kit) {
     Map<String, Object> properties = appProperties(kit);
     properties.put("runnel.functions.acl-alo.topics", UNDECLARED);
-    ConfigurationValidationTest.assertStartFails(
-        properties,
-        "Not authorized to use topics: "
-            + UNDECLARED
-            + " (input of function acl-alo); "
-            + UNDECLARED
-            + ".dlq (dead-letter topic of function acl-alo); "
-            + UNDECLARED
-            + ".retry.1 (retry topic of function acl-alo)",
-        "Least-privilege ACLs");
+    assertThatThrownBy(() -> ApplicationContext.run(properties).close())
+        .satisfies(
+            e -> {
+              StringBuilder messages = new StringBuilder();
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+              }
+              assertThat(messages.toString())
+                  .contains(
+                      "Not authorized to use topics: "
+                          + UNDECLARED
+                          + " (input of function acl-alo); "
+                          + UNDECLARED
+                          + ".dlq (dead-letter topic of function acl-alo); "
+                          + UNDECLARED
+                          + ".retry.1 (retry topic of function acl-alo)",
+                      "Least-privilege ACLs");
+            });
   }
 
   /** The app's settings: its user's SASL login for consumers, producers and admin clients. */
@@ -211,6 +184,10 @@ class LeastPrivilegeAclTest {
     properties.put("runnel.test.suite", "acl");
     properties.put("runnel.schema-registry.url", kit.registryUrl());
     properties.put("runnel.runtime.create-topics", "false");
+    // The manifests tests' own functions share this classpath: not part of this app.
+    for (String other : List.of("temperature-alert", "device-commands")) {
+      properties.put("runnel.functions." + other + ".enabled", false);
+    }
     broker
         .clientProperties(APP_USER, APP_PASSWORD)
         .forEach(

@@ -1,4 +1,4 @@
-package io.runnel.runtime;
+package io.runnel.manifests;
 
 import io.micronaut.context.annotation.Requires;
 import io.runnel.examples.iot.SensorReading;
