@@ -10,6 +10,7 @@ import io.runnel.examples.iot.SensorReading;
 import io.runnel.function.RunnelHeaders;
 import io.runnel.streams.fixtures.DeviceStatistics;
 import io.runnel.streams.fixtures.DeviceStatisticsTopology;
+import io.runnel.support.KafkaSettings;
 import io.runnel.test.HealthProbe;
 import io.runnel.test.ReceivedRecord;
 import io.runnel.test.RunnelTest;
@@ -20,9 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +43,13 @@ class DeviceStatisticsOnKafkaTest {
   static void startTopology(RunnelTestKit kit) throws Exception {
     // Kafka Streams needs its source topic before it starts; one partition, so one reading moves
     // the stream time of every device on.
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(DeviceStatisticsTopology.INPUT, 1, (short) 1),
-                  new NewTopic(DeviceStatisticsTopology.OUTPUT, 1, (short) 1)))
-          .all()
-          .get(60, TimeUnit.SECONDS);
-    }
+    // (Another test class of this JVM's broker may have made them already.)
+    KafkaSettings kafka = new KafkaSettings();
+    kafka.setBootstrapServers(kit.bootstrapServers());
+    kafka.createTopicsIfMissing(
+        List.of(
+            new NewTopic(DeviceStatisticsTopology.INPUT, Optional.of(1), Optional.empty()),
+            new NewTopic(DeviceStatisticsTopology.OUTPUT, Optional.of(1), Optional.empty())));
     context =
         ApplicationContext.run(
             Map.of(
