@@ -12,16 +12,20 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -113,6 +117,44 @@ final class BenchmarkCluster implements AutoCloseable {
         .createTopics(Set.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
         .all()
         .get(30, TimeUnit.SECONDS);
+    // Sending before the broker leads every partition gets NOT_LEADER_OR_FOLLOWER for the first
+    // batch while later ones are taken; the idempotent producer then retried sequence 0 forever
+    // (OUT_OF_ORDER_SEQUENCE_NUMBER), seen in the rebalance and counting runs.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!ledEverywhere(topic)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("No leader for every partition of " + topic + " in 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Whether the broker answers for every partition of {@code topic} as its leader: a list-offsets
+   * request goes to the leader, so it fails until the broker leads, even after the metadata names
+   * it.
+   */
+  private boolean ledEverywhere(String topic) throws Exception {
+    try {
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      admin
+          .describeTopics(Set.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .forEach(
+              partition ->
+                  partitions.put(
+                      new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+      admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof InvalidMetadataException) {
+        return false; // not yet in the broker's metadata, or not yet led by it
+      }
+      throw e;
+    }
   }
 
   /** Creates the workload's topic and writes its events once. */
