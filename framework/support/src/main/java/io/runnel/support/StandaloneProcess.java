@@ -5,6 +5,8 @@ import io.micronaut.context.env.PropertySource;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,18 +32,33 @@ public final class StandaloneProcess {
 
   private StandaloneProcess() {}
 
-  /** Starts the context and blocks until the JVM is asked to stop. */
+  /**
+   * Starts the context and blocks until the JVM is asked to stop. The shutdown hook is in place
+   * before the context starts: functions handle records before the HTTP server is up, and a SIGTERM
+   * in that window must still close them (their consumers leave their groups; otherwise the next
+   * instance waits a session timeout for their partitions). It closes the context once it started.
+   */
   public static void run(Map<String, Object> properties, String[] args)
       throws InterruptedException {
-    ApplicationContext context = start(properties, args);
+    CompletableFuture<ApplicationContext> started = new CompletableFuture<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  context.close();
+                  try {
+                    started.join().close();
+                  } catch (CompletionException startFailed) {
+                    // start(...) closed what it had started
+                  }
                   stopped.countDown();
                 }));
+    try {
+      started.complete(start(properties, args));
+    } catch (RuntimeException e) {
+      started.completeExceptionally(e);
+      throw e;
+    }
     stopped.await();
   }
 
